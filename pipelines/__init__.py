@@ -1,0 +1,1 @@
+"""Tartip: executive-discipline analytics for district akimats (ingest, check, report)."""

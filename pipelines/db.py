@@ -1,0 +1,57 @@
+"""Connections to the Tartip database and creation of its schema from the SQL files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from pipelines.paths import SQL
+from pipelines.sources import Source, all_sources
+
+LINEAGE = (
+    ("load_id", "integer not null"),
+    ("source_file", "varchar not null"),
+    ("file_sha256", "varchar not null"),
+    ("sheet", "varchar"),
+    ("row_no", "integer not null"),
+)
+
+
+def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the database file (read-only connections never block each other)."""
+    if read_only:
+        return duckdb.connect(str(path), read_only=True)
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(str(path))
+
+
+def run_sql_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Execute one .sql file (several statements allowed)."""
+    con.execute(path.read_text(encoding="utf-8"))
+
+
+def raw_ddl(src: Source) -> str:
+    """The CREATE TABLE of a source's raw table: lineage, every field as text, extras, hashes."""
+    cols = [f"{n} {t}" for n, t in LINEAGE]
+    cols += [f"{f} varchar" for f in src.field_names]
+    cols += ["extra json", "key_hash ubigint", "row_hash ubigint"]
+    return f"create table if not exists {src.table} (\n    " + ",\n    ".join(cols) + "\n)"
+
+
+def init(con: duckdb.DuckDBPyConnection) -> None:
+    """Create macros, raw and bookkeeping tables and staging views (idempotent)."""
+    run_sql_file(con, SQL / "base" / "macros.sql")
+    for src in all_sources():
+        con.execute(raw_ddl(src))
+    for path in sorted((SQL / "raw").glob("*.sql")):
+        run_sql_file(con, path)
+    for path in sorted((SQL / "staging").glob("*.sql")):
+        run_sql_file(con, path)
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """True when a table or view of that name exists in the main schema."""
+    return bool(con.execute(
+        "select count(*) from information_schema.tables where table_name = ?", [name]
+    ).fetchone()[0])

@@ -1,0 +1,253 @@
+"""Load export files into the raw tables: one transaction per file, quarantine, load log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from pipelines import readers
+from pipelines.readers import CSV_SUFFIXES, EXCEL_SUFFIXES, Layout, ReadError
+from pipelines.sources import Source
+
+TOTALS = r"^\s*(итого|всего|барлығы|барлыгы|жиыны|жиынтығы|total)([\s:.,]|$)"
+
+
+@dataclass
+class Summary:
+    """What one file load did (the CLI prints it as one line)."""
+
+    file: str
+    kind: str = "-"
+    status: str = "loaded"  # loaded | unchanged | failed
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_new: int = 0
+    rows_updated: int = 0
+    rows_unchanged: int = 0
+    rows_quarantined: int = 0
+    rows_skipped: int = 0
+    sheets: list[str] = field(default_factory=list)
+    unresolved: list[str] = field(default_factory=list)
+    message: str = ""
+    load_id: int | None = None
+    meta: dict = field(default_factory=dict)
+
+
+def find_files(paths: list[Path]) -> list[Path]:
+    """Expand folders into the export files they hold (sorted), keep files as given."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out += sorted(
+                f for f in p.rglob("*")
+                if f.is_file() and f.suffix.lower() in CSV_SUFFIXES | EXCEL_SUFFIXES
+                and not f.name.startswith(("~$", "."))
+            )
+        else:
+            out.append(p)
+    return out
+
+
+def _q(text: str) -> str:
+    """Quote a text as an SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _mapped_select(layout: Layout, relation: str, width: int) -> str:
+    """SELECT that maps a relation of c0..cN text columns (+ ord) to a source's raw columns."""
+    src = layout.source
+    by_field = {name: j for j, name in layout.mapping.items()}
+    cols = [f"ord + {layout.header_row} as row_no"]
+    for f in src.field_names:
+        cols.append(f"trim(c{by_field[f]}) as {f}" if f in by_field else f"null::varchar as {f}")
+    extras = [(j, layout.extras.get(j, f"column_{j + 1}")) for j in range(width)
+              if j not in layout.mapping]
+    if extras:
+        pairs = ", ".join(f"{_q(h)}, trim(c{j})" for j, h in extras)
+        cols.append(f"case when coalesce({', '.join(f'c{j}' for j, _ in extras)}) is null "
+                    f"then null else json_object({pairs}) end as extra")
+    else:
+        cols.append("null::json as extra")
+    first = ", ".join(f"c{j}" for j in range(min(3, width)))
+    cols.append(f"regexp_matches(lower(concat_ws(' ', {first})), {_q(TOTALS)}) as is_total")
+    nonempty = " or ".join(f"nullif(trim(c{j}), '') is not null" for j in range(width))
+    return f"select {', '.join(cols)} from {relation} where {nonempty}"
+
+
+def _insert_raw(con, layout: Layout, relation: str, width: int, lineage: dict) -> int:
+    """Insert the rows of one sheet into the raw table; return the number inserted."""
+    src = layout.source
+    fields = src.field_names
+    keyh = ", ".join(f"lower(coalesce(clean({k}), ''))" for k in src.key)
+    rowh = ", ".join(f"coalesce({f}, '')" for f in fields) + ", coalesce(extra::varchar, '')"
+    sql = f"""
+        insert into {src.table}
+        select {lineage['load_id']}, {_q(lineage['source_file'])}, {_q(lineage['sha'])},
+               {_q(layout.sheet) if layout.sheet else 'null'}, row_no,
+               {', '.join(fields)}, extra,
+               case when is_total then null else hash({keyh}) end,
+               hash({rowh})
+        from ({_mapped_select(layout, relation, width)})
+    """
+    return con.execute(sql).fetchone()[0]
+
+
+def _quarantine_rows(con, src: Source, load_id: int) -> tuple[int, int]:
+    """Move this load's unloadable rows from raw to quarantine; return (skipped, quarantined)."""
+    required = [f.name for f in src.fields if f.required]
+    skip = f"(key_hash is null or ({' and '.join(f'clean({r}) is null' for r in required)}))"
+    reasons = [(skip, "итоговая строка, подпись или примечание без обязательных полей",
+                "қорытынды жол, қолтаңба немесе міндетті өрістері жоқ ескерту")]
+    reasons += list(src.quarantine)
+    case_ru = " ".join(f"when {c} then {_q(ru)}" for c, ru, _ in reasons)
+    case_kk = " ".join(f"when {c} then {_q(kk)}" for c, _, kk in reasons)
+    any_reason = " or ".join(f"({c})" for c, _, _ in reasons)
+    struct = ", ".join(f"{f} := {f}" for f in src.field_names) + ", extra := extra"
+    con.execute(f"""
+        insert into quarantine
+        select load_id, {_q(src.kind)}, source_file, file_sha256, sheet, row_no,
+               case {case_ru} end, case {case_kk} end,
+               to_json(struct_pack({struct})), null,
+               case when {skip} then 'skipped' else 'invalid' end
+        from {src.table} where load_id = {load_id} and ({any_reason})
+    """)
+    con.execute(f"delete from {src.table} where load_id = {load_id} and ({any_reason})")
+    skipped, bad = con.execute(f"""
+        select count(*) filter (where reason_code = 'skipped'),
+               count(*) filter (where reason_code = 'invalid')
+        from quarantine where load_id = {load_id} and raw_line is null
+    """).fetchone()
+    return skipped, bad
+
+
+def _changes(con, src: Source, load_id: int) -> tuple[int, int, int]:
+    """Count this load's rows that are new, updated or unchanged against earlier loads."""
+    return con.execute(f"""
+        with cur as (select key_hash, row_hash from {src.table} where load_id = {load_id}),
+        prev as (
+            select key_hash, arg_max(row_hash, load_id) as row_hash
+            from {src.table}
+            where load_id < {load_id} and key_hash in (select key_hash from cur)
+            group by key_hash
+        )
+        select count(*) filter (where p.key_hash is null),
+               count(*) filter (where p.row_hash <> c.row_hash),
+               count(*) filter (where p.row_hash = c.row_hash)
+        from cur c left join prev p using (key_hash)
+    """).fetchone()
+
+
+def _load_csv(con, path: Path, load_id: int, lineage: dict, summary: Summary):
+    """Read a CSV file with DuckDB's read_csv into the raw table; return (source, rows, rejects)."""
+    f = readers.open_csv(path)
+    try:
+        layout = f.layout
+        n = layout.width
+        rej = f"rejects_{load_id}"
+        columns = "{" + ", ".join(f"'c{j}': 'VARCHAR'" for j in range(n)) + "}"
+        relation = (
+            f"read_csv({_q(str(f.path))}, delim={_q(f.delimiter)}, quote='\"', escape='\"', "
+            f"header=false, skip={layout.header_row}, columns={columns}, auto_detect=false, "
+            f"store_rejects=true, rejects_table='{rej}', rejects_scan='{rej}_scan', "
+            f"max_line_size=10000000) with ordinality as t(c{', c'.join(map(str, range(n)))}, ord)"
+        )
+        inserted = _insert_raw(con, layout, relation, n, lineage)
+        rejects = con.execute(
+            f"select line, string_agg(distinct error_message, '; '), any_value(csv_line) "
+            f"from {rej} group by line order by line"
+        ).fetchall()
+        for line, message, csv_line in rejects:
+            con.execute(
+                "insert into quarantine values (?, ?, ?, ?, null, ?, ?, ?, null, ?, 'invalid')",
+                [load_id, layout.source.kind, lineage["source_file"], lineage["sha"], line,
+                 f"строка CSV повреждена: {message}", f"CSV жолы бүлінген: {message}", csv_line],
+            )
+        con.execute(f"drop table if exists {rej}; drop table if exists {rej}_scan")
+        summary.meta = {"encoding": f.encoding, "delimiter": f.delimiter,
+                        "exported_at": layout.exported_at}
+        return layout.source, inserted, len(rejects)
+    finally:
+        f.close()
+
+
+def _load_excel(con, path: Path, load_id: int, lineage: dict, summary: Summary):
+    """Read every data sheet of a workbook (via Arrow) into the raw table; (source, rows, 0)."""
+    sheets, skipped = readers.open_excel(path)
+    kinds = {s.layout.source.kind for s in sheets}
+    if len(kinds) > 1:
+        raise ReadError(f"{path}: листы разных видов / әр түрлі парақтар: {sorted(kinds)}")
+    exported, inserted = None, 0
+    for i, s in enumerate(sheets):
+        name = f"sheet_{load_id}_{i}"
+        con.register(name, s.table)
+        try:
+            width = s.table.num_columns - 1
+            inserted += _insert_raw(con, s.layout, name, width, lineage)
+        finally:
+            con.unregister(name)
+        summary.sheets.append(s.layout.sheet)
+        exported = exported or s.layout.exported_at
+    if skipped:
+        summary.message = "листы без данных / деректері жоқ парақтар: " + ", ".join(skipped)
+    summary.meta = {"encoding": None, "delimiter": None, "exported_at": exported}
+    return sheets[0].layout.source, inserted, 0
+
+
+def load_file(con: duckdb.DuckDBPyConnection, path: Path, resolve=None) -> Summary:
+    """Load one export file in one transaction; a file already loaded (same SHA-256) is skipped.
+
+    resolve(kind, load_id) -> list of unresolved names is called inside the transaction.
+    Raises ReadError (database unchanged) when the file cannot be read at all.
+    """
+    path = Path(path)
+    summary = Summary(file=str(path))
+    if not path.is_file():
+        raise ReadError(f"{path}: файл не найден / файл табылмады")
+    sha = readers.sha256(path)
+    done = con.execute(
+        "select load_id, kind from load_log where file_sha256 = ? and status = 'loaded' limit 1",
+        [sha],
+    ).fetchone()
+    if done:
+        summary.status, summary.kind, summary.load_id = "unchanged", done[1], done[0]
+        summary.message = f"уже загружен / бұрын жүктелген (load #{done[0]})"
+        return summary
+    suffix = path.suffix.lower()
+    if suffix not in CSV_SUFFIXES | EXCEL_SUFFIXES:
+        raise ReadError(f"{path}: неизвестный формат файла / белгісіз файл пішімі ({suffix})")
+    con.execute("begin transaction")
+    try:
+        load_id = con.execute("select coalesce(max(load_id), 0) + 1 from load_log").fetchone()[0]
+        lineage = {"load_id": load_id, "source_file": str(path.resolve()), "sha": sha}
+        reader = _load_csv if suffix in CSV_SUFFIXES else _load_excel
+        try:
+            src, inserted, rejected = reader(con, path, load_id, lineage, summary)
+        except duckdb.Error as e:
+            raise ReadError(f"{path}: файл не читается / файл оқылмайды: {e}") from e
+        summary.kind, summary.load_id = src.kind, load_id
+        skipped, invalid = _quarantine_rows(con, src, load_id)
+        summary.rows_read = inserted + rejected
+        summary.rows_skipped = skipped
+        summary.rows_quarantined = invalid + rejected
+        summary.rows_loaded = inserted - skipped - invalid
+        summary.rows_new, summary.rows_updated, summary.rows_unchanged = _changes(con, src, load_id)
+        if resolve:
+            summary.unresolved = resolve(src, load_id)
+        x = summary.meta
+        con.execute(
+            "insert into load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [load_id, lineage["source_file"], path.name, sha, path.stat().st_size, src.kind,
+             ", ".join(summary.sheets) or None, x["encoding"], x["delimiter"], x["exported_at"],
+             dt.datetime.now(), summary.rows_read, summary.rows_loaded, summary.rows_new,
+             summary.rows_updated, summary.rows_unchanged, summary.rows_quarantined,
+             summary.rows_skipped, "; ".join(summary.unresolved) or None, "loaded",
+             summary.message or None],
+        )
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return summary

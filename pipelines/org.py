@@ -1,0 +1,162 @@
+"""The organisation directory (data/org/*.toml) and resolution of free-written unit names."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from pipelines.paths import DEFAULT_ORG
+
+# legal-form prefixes and filler words that exports add around a unit's name
+_NOISE = re.compile(
+    r"\b(гу|кгу|ргу|ммм|мм|рмм|коммунальное государственное учреждение|государственное учреждение"
+    r"|мемлекеттік мекемесі|мемлекеттік мекеме|коммуналдық мемлекеттік мекемесі)\b"
+)
+_PUNCT = re.compile(r"[«»\"'“”„().,;:№]+")
+_SPACES = re.compile(r"\s+")
+_PERSON = re.compile(r"\s[-–—]\s.*$|\s\([^)]*\)\s*$")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One unit of the directory."""
+
+    code: str
+    kind: str
+    name_kk: str
+    name_ru: str
+    supervisor: str | None = None
+    akimat_member: bool = False
+    block_kk: str | None = None
+    block_ru: str | None = None
+    aliases: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass
+class Directory:
+    """An organisation's units and an index of their normalised names."""
+
+    code: str
+    name_kk: str
+    name_ru: str
+    units: dict[str, Unit]
+    district_words: tuple[str, ...]
+    index: dict[str, str] = field(default_factory=dict)
+
+    def normalise(self, name: str, drop_person: bool = False) -> str:
+        """Lower-case a name and drop quotes, legal forms, the district's name and punctuation.
+
+        drop_person also drops a trailing person ("Отдел образования - Иванов А.").
+        """
+        s = name.lower().replace("ё", "е").replace("\n", " ").strip()
+        if drop_person:
+            s = _PERSON.sub("", s)
+        s = _PUNCT.sub(" ", s)
+        for w in self.district_words:
+            s = s.replace(w, " ")
+        s = _NOISE.sub(" ", s)
+        return _SPACES.sub(" ", s).strip(" -")
+
+    def resolve(self, name: str | None) -> str | None:
+        """Return the unit code for a free-written name, or None when nothing matches.
+
+        Exact match of the normalised name first; then the longest known name that the
+        given one contains (so "Аппарат акима Шаульдерского сельского округа" finds its
+        alias "шаульдерского сельского округа").
+        """
+        if name is None or not str(name).strip():
+            return None
+        key = self.normalise(str(name))
+        if key in self.index:
+            return self.index[key]
+        key = self.normalise(str(name), drop_person=True)
+        if key in self.index:
+            return self.index[key]
+        best = None
+        for alias, code in self.index.items():
+            if len(alias) >= 4 and re.search(rf"(^|\s){re.escape(alias)}", key) and (
+                best is None or len(alias) > len(best[0])
+            ):
+                best = (alias, code)
+        return best[1] if best else None
+
+    def frame(self) -> pd.DataFrame:
+        """Return the directory as a table (one row per unit, with its block)."""
+        rows = []
+        for u in self.units.values():
+            sup = self.units.get(u.supervisor) if u.supervisor else None
+            block = u if u.kind == "deputy" else sup
+            rows.append({
+                "org_code": self.code,
+                "department_code": u.code,
+                "kind": u.kind,
+                "name_kk": u.name_kk,
+                "name_ru": u.name_ru,
+                "supervisor_code": u.supervisor,
+                "block_code": block.code if block else None,
+                "block_name_kk": (block.block_kk or block.name_kk) if block else None,
+                "block_name_ru": (block.block_ru or block.name_ru) if block else None,
+                "is_akimat_member": u.akimat_member,
+                "aliases": list(u.aliases),
+            })
+        return pd.DataFrame(rows)
+
+
+def load(path: Path = DEFAULT_ORG) -> Directory:
+    """Read a directory file and index every name and alias of its units."""
+    with open(path, "rb") as f:
+        raw = tomllib.load(f)
+    org = raw["organisation"]
+    units = {}
+    for u in raw["unit"]:
+        units[u["code"]] = Unit(
+            code=u["code"], kind=u["kind"], name_kk=u["name_kk"], name_ru=u["name_ru"],
+            supervisor=u.get("supervisor"), akimat_member=u.get("akimat_member", False),
+            block_kk=u.get("block_kk"), block_ru=u.get("block_ru"),
+            aliases=tuple(u.get("aliases", [])),
+        )
+    d = Directory(org["code"], org["name_kk"], org["name_ru"], units,
+                  tuple(w.lower() for w in org.get("district_words", [])))
+    for u in units.values():
+        for name in (u.code, u.name_kk, u.name_ru, *u.aliases):
+            key = d.normalise(name)
+            other = d.index.get(key)
+            if other and other != u.code:
+                raise ValueError(f"{path}: name {name!r} is given to both {other} and {u.code}")
+            d.index[key] = u.code
+    return d
+
+
+_MARK = re.compile(r"\s*(\((свод|жинақтау|координатор|үйлестіруші|головной|жауапты)\)|\*)\s*", re.I)
+_SPLIT = re.compile(r"[;\n\r]+")
+
+
+def split_executors(cell: str | None, directory: Directory) -> list[tuple[str, bool, str | None]]:
+    """Split an executors cell into (name, marked as coordinator, unit code or None), in order.
+
+    Items are separated by ";" or line breaks, or by commas when every comma-separated
+    part is a known unit (names such as "Отдел строительства, архитектуры и
+    градостроительства" contain commas themselves). A coordinator is marked "(свод)",
+    "(жинақтау)", "(координатор)" or "*" (R-9.15).
+    """
+    out: list[tuple[str, bool, str | None]] = []
+    if cell is None:
+        return out
+    for piece in _SPLIT.split(str(cell)):
+        piece = piece.strip(" ,")
+        if not piece or piece.lower() in ("-", "—", "нет", "жоқ"):
+            continue
+        parts = [piece]
+        if "," in piece and directory.resolve(_MARK.sub(" ", piece).strip()) is None:
+            commas = [p.strip() for p in piece.split(",") if p.strip()]
+            if all(directory.resolve(_MARK.sub(" ", p).strip()) for p in commas):
+                parts = commas
+        for p in parts:
+            marked = bool(_MARK.search(p))
+            name = _MARK.sub(" ", p).strip()
+            out.append((name, marked, directory.resolve(name)))
+    return out
