@@ -133,6 +133,7 @@ def load(path: Path = DEFAULT_ORG) -> Directory:
 
 _MARK = re.compile(r"\s*(\((свод|жинақтау|координатор|үйлестіруші|головной|жауапты)\)|\*)\s*", re.I)
 _SPLIT = re.compile(r"[;\n\r]+")
+_UNIT_WORDS = re.compile(r"отдел|бөлім|аппарат|управлен|басқарма|округ|акимат|әкімдік|служб|қызмет")
 
 
 def split_executors(cell: str | None, directory: Directory) -> list[tuple[str, bool, str | None]]:
@@ -158,5 +159,9 @@ def split_executors(cell: str | None, directory: Directory) -> list[tuple[str, b
         for p in parts:
             marked = bool(_MARK.search(p))
             name = _MARK.sub(" ", p).strip()
-            out.append((name, marked, directory.resolve(name)))
+            code = directory.resolve(name)
+            if code is None and out and out[-1][2] and not _UNIT_WORDS.search(name.lower()):
+                # a person written on the line under their unit belongs to it
+                continue
+            out.append((name, marked, code))
     return out

@@ -52,3 +52,83 @@ create or replace macro parse_bool(s) as (
         else null
     end
 );
+
+-- Codes for the free-written values of the exports (ru and kk spellings).
+create or replace macro status_code(s) as (
+    case
+        when clean(s) is null then null
+        when regexp_matches(lower(s), 'снят|алынды|алынған') then 'removed'
+        when regexp_matches(lower(s), 'на исполнении|в работе|орындалуда|орындауда|жұмыста')
+            then 'in_progress'
+        when regexp_matches(lower(s), 'не исполнен|неисполнен|орындалмады|орындалмаған')
+            then 'not_executed'
+        when regexp_matches(lower(s), 'просроч|мерзімі өткен|мерзімі өтті') then 'overdue'
+        when regexp_matches(lower(s), 'исполнен|выполнен|орындалды|орындалған') then 'executed'
+        else 'other'
+    end
+);
+
+create or replace macro meeting_type_code(s) as (
+    case
+        when clean(s) is null then null
+        when regexp_matches(lower(s), 'заседани[ея] акимата|әкімдік отырыс|әкімдіктің отырыс|акимат')
+            then 'akimat_session'
+        when regexp_matches(lower(s), 'аппарат') then 'apparatus'
+        when regexp_matches(lower(s), 'оператив|жедел') then 'operational'
+        when regexp_matches(lower(s), 'област|облыс') then 'regional'
+        when regexp_matches(lower(s), 'поездк|сапар') then 'working_trip'
+        when regexp_matches(lower(s), 'при[её]м|қабылда') then 'reception'
+        when regexp_matches(lower(s), 'комисс|совет|кеңес') then 'commission'
+        else 'other'
+    end
+);
+
+create or replace macro doc_kind_code(s) as (
+    case
+        when clean(s) is null then null
+        when regexp_matches(lower(s), 'вход|кіріс') then 'incoming'
+        when regexp_matches(lower(s), 'исход|шығыс') then 'outgoing'
+        when regexp_matches(lower(s), 'внутр|ішкі') then 'internal'
+        when regexp_matches(lower(s), 'обращ|өтініш') then 'appeal'
+        when regexp_matches(lower(s), 'поруч|тапсырма') then 'task'
+        when regexp_matches(lower(s), 'орд|әрқ|приказ|распоряж|бұйрық|өкім') then 'order'
+        else 'other'
+    end
+);
+
+-- an acting signer: "и.о.", "м.а.", "временно исполняющий", "міндетін атқарушы"
+create or replace macro is_acting(s) as (
+    coalesce(regexp_matches(lower(s),
+        '(^|[\s(])(и\.\s?о\.?|ио|врио|м\.\s?а\.?|ма)([\s).]|$)|исполняющ|міндетін атқарушы|міндетін уақытша'),
+    false)
+);
+
+create or replace macro is_urgent(s) as (
+    coalesce(regexp_matches(lower(s), 'срочн|шұғыл|urgent|^да$|^иә$|^\+$|^1$'), false)
+);
+
+create or replace macro is_restricted(s) as (
+    coalesce(regexp_matches(lower(s), 'дсп|қбп|для служебного|қызмет бабында|қызметтік пайдалану'),
+             false)
+);
+
+-- periodic terms of protocol tasks
+create or replace macro periodicity(s) as (
+    case
+        when clean(s) is null then null
+        when parse_date(s) is not null then 'once'
+        when regexp_matches(lower(s), 'ежемесяч|ай сайын|каждый месяц|әр ай') then 'monthly'
+        when regexp_matches(lower(s), 'ежекварт|тоқсан сайын|квартал|әр тоқсан') then 'quarterly'
+        when regexp_matches(lower(s), 'полугод|жарты жыл') then 'half_year'
+        when regexp_matches(lower(s), 'ежегод|жыл сайын') then 'yearly'
+        when regexp_matches(lower(s), 'еженедел|апта сайын') then 'weekly'
+        when regexp_matches(lower(s), 'постоянн|тұрақты|үнемі') then 'permanent'
+        else 'unknown'
+    end
+);
+
+-- "ежемесячно до 5 числа" / "ай сайын 5-не дейін" -> 5
+create or replace macro period_day(s) as (
+    try_cast(nullif(regexp_extract(lower(s), '(\d{1,2})\s*(-?\s*(числа|го|не|на|күн|-не|-на))', 1), '')
+             as integer)
+);

@@ -1,0 +1,99 @@
+"""Build the core model (documents, tasks, protocols, meetings, materials, appeals) from staging."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from pipelines import calendar, org, settings
+from pipelines.paths import SQL
+
+# raw text columns that name units, per staging view
+NAME_COLUMNS = {
+    "stg_edms": ("responsible", "co_executors", "department"),
+    "stg_protocols": ("executors",),
+    "stg_materials": ("body",),
+    "stg_appeals": ("department",),
+}
+
+
+def distinct_names(con: duckdb.DuckDBPyConnection, load_id: int | None = None) -> pd.DataFrame:
+    """Return (view, column, cell, rows) for every distinct name-bearing cell (of one load)."""
+    parts = []
+    for view, cols in NAME_COLUMNS.items():
+        where = f"where load_id = {int(load_id)}" if load_id is not None else ""
+        for c in cols:
+            parts.append(
+                f"select '{view}' as view, '{c}' as column_name, {c} as cell, count(*) as rows "
+                f"from {view} {where} group by {c} having {c} is not null"
+            )
+    return con.execute(" union all ".join(parts)).df()
+
+
+def name_map(cells: list[str], directory: org.Directory) -> pd.DataFrame:
+    """Split and resolve every cell: one row per (cell, position) with the unit code or null."""
+    rows = []
+    for cell in cells:
+        for pos, (name, marked, code) in enumerate(org.split_executors(cell, directory), 1):
+            rows.append((cell, pos, name, code, marked))
+    return pd.DataFrame(
+        rows, columns=["cell", "pos", "name", "department_code", "is_marked"]
+    ).astype({"cell": "string", "name": "string", "department_code": "string", "pos": "int32",
+              "is_marked": "bool"})
+
+
+def unresolved(con, directory: org.Directory, load_id: int | None = None) -> list[str]:
+    """Names of units in the data (of one load) that match nothing in the directory."""
+    cells = distinct_names(con, load_id)
+    m = name_map(cells["cell"].tolist(), directory)
+    return sorted(set(m.loc[m["department_code"].isna(), "name"]))
+
+
+def write_reference(con: duckdb.DuckDBPyConnection, directory: org.Directory) -> None:
+    """(Re)write the departments and calendar tables from the directory and the settings."""
+    deps = directory.frame()
+    con.register("deps_df", deps)
+    con.execute("create or replace table departments as select * from deps_df")
+    con.unregister("deps_df")
+    cfg = settings.load()["calendar"]
+    cal = calendar.build(cfg["first_year"], cfg["last_year"])
+    con.register("cal_df", cal)
+    con.execute("""
+        create or replace table calendar as
+        select cast(date as date) as date, year(cast(date as date)) as year,
+               month(cast(date as date)) as month, isodow(cast(date as date)) as iso_dow,
+               is_working_day, day_kind, name_en, name_ru, name_kk, act,
+               cast(wd_index as integer) as wd_index,
+               cast(wd_index_next as integer) as wd_index_next
+        from cal_df order by date
+    """)
+    con.unregister("cal_df")
+
+
+def build(con: duckdb.DuckDBPyConnection, directory: org.Directory) -> None:
+    """Rebuild reference tables, the name map and every core table, in one transaction."""
+    con.execute("begin transaction")
+    try:
+        write_reference(con, directory)
+        cells = distinct_names(con)
+        nm = name_map(cells["cell"].drop_duplicates().tolist(), directory)
+        con.register("nm_df", nm)
+        con.execute("create or replace table name_map as select * from nm_df")
+        con.unregister("nm_df")
+        con.register("cells_df", cells)
+        con.execute("""
+            create or replace table unresolved_names as
+            select c.view as source_view, c.column_name, m.name, sum(c.rows)::bigint as rows
+            from cells_df as c
+            inner join name_map as m on m.cell = c.cell
+            where m.department_code is null
+            group by all
+            order by rows desc
+        """)
+        con.unregister("cells_df")
+        for path in sorted((SQL / "core").glob("*.sql")):
+            con.execute(path.read_text(encoding="utf-8"))
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise

@@ -1,0 +1,247 @@
+-- task_assignments: one row per task and executor (responsible / co-executor), from the
+-- latest version of every EDMS document, protocol task item and citizens' appeal.
+-- The coordinator (R-9.15) is the executor marked as such, else the first listed.
+create or replace table task_assignments as
+with edms_rows as (
+    select e.*, d.document_id
+    from stg_edms as e
+    inner join documents as d
+        on e.org_name = d.org_name and e.reg_no = d.reg_no
+        and year(e.reg_date) = year(d.reg_date) and e.load_id = d.load_id
+),
+
+edms_cells as (
+    -- the responsible cell (or the department when no person is named), then co-executors
+    select *, coalesce(responsible, department) as cell, 0 as part from edms_rows
+    union all
+    select *, co_executors as cell, 1 as part from edms_rows where co_executors is not null
+),
+
+edms_executors as (
+    select
+        r.document_id as task_id,
+        'edms' as source,
+        r.*,
+        m.name as executor_name,
+        case
+            when r.part = 0 and m.pos = 1 and r.department is not null
+                and r.responsible is not null
+                then coalesce(dm.department_code, m.department_code)
+            else m.department_code
+        end as department_code,
+        coalesce(m.is_marked, false) as is_marked,
+        r.row_no * 1000 + r.part * 100 + coalesce(m.pos, 1) as seq
+    from edms_cells as r
+    left join name_map as m on m.cell = r.cell
+    left join name_map as dm on dm.cell = r.department and dm.pos = 1
+),
+
+edms as (
+    select
+        task_id,
+        source,
+        org_name,
+        reg_no,
+        null::varchar as protocol_no,
+        null::varchar as item_no,
+        null::varchar as meeting_type,
+        null::date as meeting_date,
+        executor_name,
+        department_code,
+        is_marked,
+        seq,
+        reg_date as assigned_date,
+        due_date,
+        due_date_text,
+        null::varchar as periodicity,
+        null::integer as period_day,
+        extended_due_date,
+        extension_count,
+        executed_at,
+        execution_note as execution_info,
+        execution_note is not null as has_execution_card,
+        status_raw,
+        status,
+        is_urgent,
+        is_restricted,
+        summary,
+        load_id,
+        source_file,
+        sheet,
+        row_no,
+        observed_at
+    from edms_executors
+),
+
+protocol_stg as (
+    select *, year(meeting_date) as meeting_year from stg_protocols
+),
+
+protocol_latest as (
+    select
+        org_name, meeting_type, protocol_no, meeting_year, item_no,
+        arg_max(load_id, epoch_us(observed_at)::hugeint * 1000000 + load_id) as load_id
+    from protocol_stg
+    group by all
+),
+
+protocol_rows as (
+    select p.*
+    from protocol_stg as p
+    inner join protocol_latest using (org_name, meeting_type, protocol_no, meeting_year, item_no, load_id)
+),
+
+protocols as (
+    select
+        'protocol/' || coalesce(p.meeting_type, 'other') || '/' || p.meeting_year || '/'
+            || p.protocol_no || '/' || p.item_no
+            || case when p.org_name <> '' then '@' || p.org_name else '' end as task_id,
+        'protocol' as source,
+        p.org_name,
+        null::varchar as reg_no,
+        p.protocol_no,
+        p.item_no,
+        p.meeting_type,
+        p.meeting_date,
+        m.name as executor_name,
+        m.department_code,
+        coalesce(m.is_marked, false) as is_marked,
+        p.row_no * 1000 + coalesce(m.pos, 1) as seq,
+        coalesce(p.protocol_date, p.meeting_date) as assigned_date,
+        p.due_date,
+        p.due_text as due_date_text,
+        p.periodicity,
+        p.period_day,
+        p.extended_due_date,
+        p.extension_count,
+        p.executed_at,
+        p.execution_info,
+        p.execution_info is not null as has_execution_card,
+        p.status_raw,
+        p.status,
+        false as is_urgent,
+        false as is_restricted,
+        p.task_text as summary,
+        p.load_id,
+        p.source_file,
+        p.sheet,
+        p.row_no,
+        p.observed_at
+    from protocol_rows as p
+    left join name_map as m on m.cell = p.executors
+),
+
+appeal_rows as (
+    select * from stg_appeals
+    qualify row_number() over (
+        partition by org_name, reg_no order by observed_at desc, load_id desc, row_no
+    ) = 1
+),
+
+appeals as (
+    select
+        'appeal/' || a.reg_no
+            || case when a.org_name <> '' then '@' || a.org_name else '' end as task_id,
+        'appeal' as source,
+        a.org_name,
+        a.reg_no,
+        null::varchar as protocol_no,
+        null::varchar as item_no,
+        null::varchar as meeting_type,
+        null::date as meeting_date,
+        m.name as executor_name,
+        m.department_code,
+        coalesce(m.is_marked, false) as is_marked,
+        coalesce(m.pos, 1) as seq,
+        cast(coalesce(a.registered_at, a.received_at) as date) as assigned_date,
+        a.due_date,
+        null::varchar as due_date_text,
+        null::varchar as periodicity,
+        null::integer as period_day,
+        a.extended_due_date,
+        (a.extended_due_date is not null)::integer as extension_count,
+        a.answered_at as executed_at,
+        a.result as execution_info,
+        a.answered_at is not null and a.result is not null as has_execution_card,
+        a.status_raw,
+        a.status,
+        false as is_urgent,
+        false as is_restricted,
+        null::varchar as summary,
+        a.load_id,
+        a.source_file,
+        a.sheet,
+        a.row_no,
+        a.observed_at
+    from appeal_rows as a
+    left join name_map as m on m.cell = a.department
+),
+
+all_executors as (
+    select * from edms
+    union all by name
+    select * from protocols
+    union all by name
+    select * from appeals
+),
+
+deduplicated as (
+    -- the same unit named twice for one task (several rows per document) counts once
+    select *
+    from all_executors
+    qualify row_number() over (
+        partition by task_id, coalesce(department_code, lower(executor_name)) order by seq
+    ) = 1
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (partition by task_id order by seq) as executor_seq,
+        count(*) over (partition by task_id) as executor_count,
+        bool_or(is_marked) over (partition by task_id) as coordinator_marked
+    from deduplicated
+),
+
+final as (
+    select
+        task_id || '#' || executor_seq as assignment_id,
+        task_id,
+        source,
+        org_name,
+        reg_no,
+        protocol_no,
+        item_no,
+        meeting_type,
+        meeting_date,
+        executor_seq,
+        executor_name,
+        department_code,
+        case when executor_seq = 1 then 'responsible' else 'co_executor' end as executor_role,
+        case when coordinator_marked then is_marked else executor_seq = 1 end as is_coordinator,
+        coordinator_marked,
+        executor_count,
+        assigned_date,
+        due_date,
+        due_date_text,
+        periodicity,
+        period_day,
+        extended_due_date,
+        coalesce(extension_count, (extended_due_date is not null)::integer) as extension_count,
+        executed_at,
+        execution_info,
+        has_execution_card,
+        status_raw,
+        status,
+        is_urgent,
+        is_restricted,
+        summary,
+        load_id,
+        source_file,
+        sheet,
+        row_no,
+        observed_at
+    from ranked
+)
+
+select * from final;
