@@ -52,6 +52,15 @@ def init(con: duckdb.DuckDBPyConnection) -> None:
 
 def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     """True when a table or view of that name exists in the main schema."""
-    return bool(con.execute(
-        "select count(*) from information_schema.tables where table_name = ?", [name]
-    ).fetchone()[0])
+    return bool(one(con, "select count(*) from information_schema.tables where table_name = ?",
+                    [name])[0])
+
+
+def one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple | None:
+    """Run a query and return its first row (or None), consuming the whole result.
+
+    DuckDB 2 keeps a half-read result open on the connection (fetchone), which blocks
+    register() and other work in the same transaction; this never leaves one behind.
+    """
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0] if rows else None

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import readers
+from pipelines import db, readers
 from pipelines.readers import CSV_SUFFIXES, EXCEL_SUFFIXES, Layout, ReadError
 from pipelines.sources import Source
 
@@ -81,7 +81,7 @@ def _insert_raw(con, layout: Layout, relation: str, width: int, lineage: dict) -
     """Insert the rows of one sheet into the raw table; return the number inserted."""
     src = layout.source
     fields = src.field_names
-    keyh = ", ".join(f"lower(coalesce(clean({k}), ''))" for k in src.key)
+    keyh = ", ".join(f"coalesce(lower(cast({k} as varchar)), '')" for k in src.key)
     rowh = ", ".join(f"coalesce({f}, '')" for f in fields) + ", coalesce(extra::varchar, '')"
     sql = f"""
         insert into {src.table}
@@ -92,13 +92,14 @@ def _insert_raw(con, layout: Layout, relation: str, width: int, lineage: dict) -
                hash({rowh})
         from ({_mapped_select(layout, relation, width)})
     """
-    return con.execute(sql).fetchone()[0]
+    return db.one(con, sql)[0]
 
 
 def _quarantine_rows(con, src: Source, load_id: int) -> tuple[int, int]:
     """Move this load's unloadable rows from raw to quarantine; return (skipped, quarantined)."""
-    required = [f.name for f in src.fields if f.required]
-    skip = f"(key_hash is null or ({' and '.join(f'clean({r}) is null' for r in required)}))"
+    filled = " + ".join(f"({f} is not null and {f} <> '')::int" for f in src.field_names)
+    # totals rows, and footers such as a signature line: one filled cell at most
+    skip = f"(key_hash is null or ({filled}) + (extra is not null)::int <= 1)"
     reasons = [(skip, "итоговая строка, подпись или примечание без обязательных полей",
                 "қорытынды жол, қолтаңба немесе міндетті өрістері жоқ ескерту")]
     reasons += list(src.quarantine)
@@ -115,17 +116,17 @@ def _quarantine_rows(con, src: Source, load_id: int) -> tuple[int, int]:
         from {src.table} where load_id = {load_id} and ({any_reason})
     """)
     con.execute(f"delete from {src.table} where load_id = {load_id} and ({any_reason})")
-    skipped, bad = con.execute(f"""
+    skipped, bad = db.one(con, f"""
         select count(*) filter (where reason_code = 'skipped'),
                count(*) filter (where reason_code = 'invalid')
         from quarantine where load_id = {load_id} and raw_line is null
-    """).fetchone()
+    """)
     return skipped, bad
 
 
 def _changes(con, src: Source, load_id: int) -> tuple[int, int, int]:
     """Count this load's rows that are new, updated or unchanged against earlier loads."""
-    return con.execute(f"""
+    return db.one(con, f"""
         with cur as (select key_hash, row_hash from {src.table} where load_id = {load_id}),
         prev as (
             select key_hash, arg_max(row_hash, load_id) as row_hash
@@ -137,7 +138,7 @@ def _changes(con, src: Source, load_id: int) -> tuple[int, int, int]:
                count(*) filter (where p.row_hash <> c.row_hash),
                count(*) filter (where p.row_hash = c.row_hash)
         from cur c left join prev p using (key_hash)
-    """).fetchone()
+    """)
 
 
 def _load_csv(con, path: Path, load_id: int, lineage: dict, summary: Summary):
@@ -207,10 +208,10 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, resolve=None) -> Summa
     if not path.is_file():
         raise ReadError(f"{path}: файл не найден / файл табылмады")
     sha = readers.sha256(path)
-    done = con.execute(
-        "select load_id, kind from load_log where file_sha256 = ? and status = 'loaded' limit 1",
+    done = db.one(
+        con, "select load_id, kind from load_log where file_sha256 = ? and status = 'loaded' limit 1",
         [sha],
-    ).fetchone()
+    )
     if done:
         summary.status, summary.kind, summary.load_id = "unchanged", done[1], done[0]
         summary.message = f"уже загружен / бұрын жүктелген (load #{done[0]})"
@@ -218,9 +219,9 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, resolve=None) -> Summa
     suffix = path.suffix.lower()
     if suffix not in CSV_SUFFIXES | EXCEL_SUFFIXES:
         raise ReadError(f"{path}: неизвестный формат файла / белгісіз файл пішімі ({suffix})")
-    con.execute("begin transaction")
+    con.begin()
     try:
-        load_id = con.execute("select coalesce(max(load_id), 0) + 1 from load_log").fetchone()[0]
+        load_id = db.one(con, "select coalesce(max(load_id), 0) + 1 from load_log")[0]
         lineage = {"load_id": load_id, "source_file": str(path.resolve()), "sha": sha}
         reader = _load_csv if suffix in CSV_SUFFIXES else _load_excel
         try:
@@ -246,8 +247,8 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, resolve=None) -> Summa
              summary.rows_skipped, "; ".join(summary.unresolved) or None, "loaded",
              summary.message or None],
         )
-        con.execute("commit")
+        con.commit()
     except BaseException:
-        con.execute("rollback")
+        con.rollback()
         raise
     return summary

@@ -72,7 +72,7 @@ def write_reference(con: duckdb.DuckDBPyConnection, directory: org.Directory) ->
 
 def build(con: duckdb.DuckDBPyConnection, directory: org.Directory) -> None:
     """Rebuild reference tables, the name map and every core table, in one transaction."""
-    con.execute("begin transaction")
+    con.begin()
     try:
         write_reference(con, directory)
         cells = distinct_names(con)
@@ -93,7 +93,7 @@ def build(con: duckdb.DuckDBPyConnection, directory: org.Directory) -> None:
         con.unregister("cells_df")
         for path in sorted((SQL / "core").glob("*.sql")):
             con.execute(path.read_text(encoding="utf-8"))
-        con.execute("commit")
+        con.commit()
     except BaseException:
-        con.execute("rollback")
+        con.rollback()
         raise

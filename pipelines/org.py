@@ -18,6 +18,9 @@ _NOISE = re.compile(
 )
 _PUNCT = re.compile(r"[«»\"'“”„().,;:№]+")
 _SPACES = re.compile(r"\s+")
+# cp1251 has no Kazakh letters: exports saved by Russian Excel carry their nearest Russian
+# ones, so names are compared with the Kazakh-only letters folded the same way
+_FOLD = str.maketrans("әғқңөұүһ", "агкноуух")
 _PERSON = re.compile(r"\s[-–—]\s.*$|\s\([^)]*\)\s*$")
 
 
@@ -52,11 +55,11 @@ class Directory:
 
         drop_person also drops a trailing person ("Отдел образования - Иванов А.").
         """
-        s = name.lower().replace("ё", "е").replace("\n", " ").strip()
+        s = name.lower().replace("ё", "е").replace("\n", " ").translate(_FOLD).strip()
         if drop_person:
             s = _PERSON.sub("", s)
         s = _PUNCT.sub(" ", s)
-        for w in self.district_words:
+        for w in (w.translate(_FOLD) for w in self.district_words):
             s = s.replace(w, " ")
         s = _NOISE.sub(" ", s)
         return _SPACES.sub(" ", s).strip(" -")

@@ -183,7 +183,7 @@ def open_csv(path: Path) -> CsvFile:
     target = path
     if encoding == "cp1251":
         # DuckDB reads UTF-8 only without extensions: transcode in blocks to a temp file
-        fd = tempfile.NamedTemporaryFile(suffix=".csv", delete=False)
+        fd = tempfile.NamedTemporaryFile(suffix=".csv", delete=False)  # noqa: SIM115 - closed below
         temp = target = Path(fd.name)
         with fd, open(path, encoding="cp1251", newline="") as src:
             for block in iter(lambda: src.read(1 << 20), ""):

@@ -6,7 +6,7 @@ SOURCE = Source(
     kind="appeals",
     title_ru="Обращения граждан (E-Otinish)",
     title_kk="Азаматтардың өтініштері (E-Otinish)",
-    key=("org", "reg_no"),
+    key=("clean(org)", "clean(reg_no)"),
     fields=(
         F("org", "Организация", "Ұйым", "Мекеме"),
         F("reg_no", "Рег. №", "Регистрационный номер", "Номер обращения", "Тіркеу нөмірі",

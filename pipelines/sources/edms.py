@@ -6,7 +6,7 @@ SOURCE = Source(
     kind="edms",
     title_ru="Контрольные карточки СЭД",
     title_kk="ЭҚАЖ бақылау карточкалары",
-    key=("org", "reg_no", "reg_date", "responsible", "department"),
+    key=("clean(org)", "clean(reg_no)", "parse_date(reg_date)"),
     fields=(
         F("org", "Организация", "Ұйым", "Мекеме"),
         F("reg_no", "Рег. №", "Регистрационный номер", "Рег. номер", "Номер регистрации",

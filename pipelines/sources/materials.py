@@ -6,7 +6,7 @@ SOURCE = Source(
     kind="materials",
     title_ru="Реестр материалов к совещаниям",
     title_kk="Кеңестерге материалдар тізілімі",
-    key=("org", "meeting_type", "meeting_date", "body", "material"),
+    key=("clean(org)", "meeting_type_code(meeting_type)", "parse_date(meeting_date)", "clean(body)", "clean(material)"),
     fields=(
         F("org", "Организация", "Ұйым", "Мекеме"),
         F("meeting_type", "Вид совещания", "Тип совещания", "Кеңес түрі", "Отырыс түрі",

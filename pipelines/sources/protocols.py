@@ -6,7 +6,8 @@ SOURCE = Source(
     kind="protocols",
     title_ru="Реестр поручений протоколов",
     title_kk="Хаттамалық тапсырмалар тізілімі",
-    key=("org", "meeting_type", "protocol_no", "meeting_date", "item_no", "executors"),
+    key=("clean(org)", "meeting_type_code(meeting_type)", "clean(protocol_no)", "parse_date(meeting_date)",
+         "clean(item_no)"),
     fields=(
         F("org", "Организация", "Ұйым", "Мекеме"),
         F("meeting_type", "Вид совещания", "Тип совещания", "Кеңес түрі", "Отырыс түрі",

@@ -5,7 +5,7 @@ with observations as (
     select
         'edms/' || year(reg_date) || '/' || reg_no
             || case when org_name <> '' then '@' || org_name else '' end as task_id,
-        lower(coalesce(responsible, department, '')) as executor_key,
+        row_number() over (partition by load_id, reg_no, reg_date order by row_no) as executor_pos,
         observed_at, load_id, status, due_date, extended_due_date, executed_at,
         execution_note is not null as has_execution_card
     from stg_edms
@@ -14,14 +14,14 @@ with observations as (
         'protocol/' || coalesce(meeting_type, 'other') || '/' || year(meeting_date) || '/'
             || protocol_no || '/' || item_no
             || case when org_name <> '' then '@' || org_name else '' end,
-        lower(coalesce(executors, '')),
+        row_number() over (partition by load_id, meeting_type, protocol_no, meeting_date, item_no order by row_no),
         observed_at, load_id, status, due_date, extended_due_date, executed_at,
         execution_info is not null
     from stg_protocols
     union all
     select
         'appeal/' || reg_no || case when org_name <> '' then '@' || org_name else '' end,
-        lower(coalesce(department, '')),
+        1,
         observed_at, load_id, status, due_date, extended_due_date, answered_at,
         answered_at is not null and result is not null
     from stg_appeals
@@ -31,7 +31,7 @@ compared as (
     select
         *,
         lag(hash(status, due_date, extended_due_date, executed_at, has_execution_card)) over (
-            partition by task_id, executor_key order by observed_at, load_id
+            partition by task_id, executor_pos order by observed_at, load_id
         ) as previous_hash
     from observations
 ),
@@ -46,10 +46,10 @@ changes as (
 final as (
     select
         task_id,
-        executor_key,
+        executor_pos,
         observed_at as valid_from,
         lead(observed_at) over (
-            partition by task_id, executor_key order by observed_at, load_id
+            partition by task_id, executor_pos order by observed_at, load_id
         ) as valid_to,
         load_id,
         status,

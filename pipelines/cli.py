@@ -1,0 +1,125 @@
+"""The `tartip` command line: ingest, demo, calendar, and the commands of later stages."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from pipelines import paths
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Tartip: executive-discipline analytics for a district akimat.
+
+    \b
+    Example:
+      tartip demo --out data/demo && tartip ingest data/demo
+    """
+
+
+def _db_option(f):
+    """The --db option shared by the commands that open the database."""
+    return click.option(
+        "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
+        default=None, help="Database file (default: $TARTIP_DB or data/tartip.duckdb).",
+    )(f)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_db_option
+@click.option("--org", "org_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="Organisation directory (default: data/org/otyrar.toml).")
+def ingest(inputs: tuple[Path, ...], db_path: Path | None, org_file: Path | None) -> None:
+    """Load export files (or folders of them) into the database.
+
+    Prints one line per file: kind, rows read, loaded (new / updated / unchanged),
+    quarantined, skipped. Exits non-zero when a file cannot be read at all.
+
+    \b
+    Example:
+      tartip ingest data/demo --db data/tartip.duckdb
+    """
+    from pipelines.ingest import run
+
+    ok = run(list(inputs), db_path or paths.default_db(), org_file or paths.DEFAULT_ORG)
+    sys.exit(0 if ok else 1)
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              default=paths.DATA / "demo", show_default=True, help="Folder to write into.")
+@click.option("--seed", type=int, default=42, show_default=True, help="Random seed.")
+@click.option("--scale", type=click.Choice(["district", "region", "national"]),
+              default="district", show_default=True,
+              help="district: one akimat, all four sources; region / national: EDMS cards "
+                   "of 20 / 200 organisations (200k / 10M cards) as one CSV.")
+def demo(out: Path, seed: int, scale: str) -> None:
+    """Write a year (2025) of realistic demo exports.
+
+    \b
+    Example:
+      tartip demo --out data/demo --seed 42
+      tartip demo --out /tmp/national --scale national
+    """
+    from pipelines.demo.write import write_demo
+
+    for f in write_demo(out, seed, scale):
+        click.echo(f"{f}  ({f.stat().st_size / 1e6:.1f} MB)")
+
+
+@main.command(name="calendar")
+@click.argument("year", type=int)
+def calendar_cmd(year: int) -> None:
+    """Print the working-day calendar of Kazakhstan for a year.
+
+    Holidays, moved days off, working weekend days and the override file's entries,
+    then working days per month.
+
+    \b
+    Example:
+      tartip calendar 2025
+    """
+    from pipelines import calendar
+
+    cal = calendar.build(year, year)
+    special, months = calendar.year_summary(cal, year)
+    kinds = {"holiday": "праздник / мереке", "day_off_moved": "перенос выходного / ауыстырылған",
+             "working_weekend": "рабочий выходной / жұмыс күні", "working": "рабочий / жұмыс күні",
+             "weekend": "выходной / демалыс"}
+    click.echo(f"Kazakhstan working calendar {year}")
+    for r in special.itertuples():
+        flag = "working" if r.is_working_day else "day off"
+        act = f"  [{r.act}]" if isinstance(r.act, str) else ""
+        click.echo(f"  {r.date:%d.%m.%Y} {r.date:%a}  {flag:8}  {kinds[r.day_kind]:32}  "
+                   f"{r.name_ru} / {r.name_kk}{act}")
+    click.echo("Working days per month / жұмыс күндері:")
+    for r in months.itertuples():
+        click.echo(f"  {year}-{r.month:02d}: {r.working_days:2d} of {r.days}")
+    click.echo(f"  total: {int(months['working_days'].sum())}")
+
+
+@main.command()
+@_db_option
+@click.option("--port", type=int, default=8501, show_default=True, help="Port on localhost.")
+@click.option("--headless/--no-headless", default=True, show_default=True,
+              help="Do not try to open a browser.")
+def serve(db_path: Path | None, port: int, headless: bool) -> None:
+    """Start the dashboard on localhost.
+
+    \b
+    Example:
+      tartip serve --db data/tartip.duckdb --port 8501
+    """
+    import os
+    import subprocess
+
+    env = dict(os.environ, TARTIP_DB=str((db_path or paths.default_db()).resolve()))
+    app = paths.ROOT / "dashboards" / "app.py"
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
+           "--server.address", "localhost", "--server.headless", str(headless).lower(),
+           "--browser.gatherUsageStats", "false"]
+    sys.exit(subprocess.call(cmd, env=env))
