@@ -157,9 +157,14 @@ def _load_csv(con, path: Path, load_id: int, lineage: dict, summary: Summary):
         )
         inserted = _insert_raw(con, layout, relation, n, lineage)
         rejects = con.execute(
-            f"select line, string_agg(distinct error_message, '; '), any_value(csv_line) "
+            f"select line, arg_min(error_message, column_idx), trim(any_value(csv_line), e'\\r\\n') "
             f"from {rej} group by line order by line"
         ).fetchall()
+        for line, _, _ in rejects:
+            # the ordinal of read_csv counts accepted records only: shift the rows after a
+            # rejected line so that row_no stays the line of the file
+            con.execute(f"update {layout.source.table} set row_no = row_no + 1 "
+                        f"where load_id = {load_id} and row_no >= {int(line)}")
         for line, message, csv_line in rejects:
             con.execute(
                 "insert into quarantine values (?, ?, ?, ?, null, ?, ?, ?, null, ?, 'invalid')",

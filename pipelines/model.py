@@ -8,12 +8,12 @@ import pandas as pd
 from pipelines import calendar, org, settings
 from pipelines.paths import SQL
 
-# raw text columns that name units, per staging view
+# raw text columns that name units, per raw table
 NAME_COLUMNS = {
-    "stg_edms": ("responsible", "co_executors", "department"),
-    "stg_protocols": ("executors",),
-    "stg_materials": ("body",),
-    "stg_appeals": ("department",),
+    "raw_edms": ("responsible", "co_executors", "department"),
+    "raw_protocols": ("executors",),
+    "raw_materials": ("body",),
+    "raw_appeals": ("department",),
 }
 
 
@@ -24,8 +24,8 @@ def distinct_names(con: duckdb.DuckDBPyConnection, load_id: int | None = None) -
         where = f"where load_id = {int(load_id)}" if load_id is not None else ""
         for c in cols:
             parts.append(
-                f"select '{view}' as view, '{c}' as column_name, {c} as cell, count(*) as rows "
-                f"from {view} {where} group by {c} having {c} is not null"
+                f"select '{view}' as view, '{c}' as column_name, clean({c}) as cell, count(*) as rows "
+                f"from {view} {where} group by all having clean({c}) is not null"
             )
     return con.execute(" union all ".join(parts)).df()
 
@@ -83,7 +83,7 @@ def build(con: duckdb.DuckDBPyConnection, directory: org.Directory) -> None:
         con.register("cells_df", cells)
         con.execute("""
             create or replace table unresolved_names as
-            select c.view as source_view, c.column_name, m.name, sum(c.rows)::bigint as rows
+            select c.view as source_table, c.column_name, m.name, sum(c.rows)::bigint as rows
             from cells_df as c
             inner join name_map as m on m.cell = c.cell
             where m.department_code is null

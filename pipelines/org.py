@@ -64,6 +64,10 @@ class Directory:
         s = _NOISE.sub(" ", s)
         return _SPACES.sub(" ", s).strip(" -")
 
+    def resolve_exact(self, name: str) -> str | None:
+        """Return the unit code when the normalised name is a known name or alias."""
+        return self.index.get(self.normalise(name)) or self.index.get(self.normalise(name, drop_person=True))
+
     def resolve(self, name: str | None) -> str | None:
         """Return the unit code for a free-written name, or None when nothing matches.
 
@@ -73,12 +77,10 @@ class Directory:
         """
         if name is None or not str(name).strip():
             return None
-        key = self.normalise(str(name))
-        if key in self.index:
-            return self.index[key]
+        exact = self.resolve_exact(str(name))
+        if exact:
+            return exact
         key = self.normalise(str(name), drop_person=True)
-        if key in self.index:
-            return self.index[key]
         best = None
         for alias, code in self.index.items():
             if len(alias) >= 4 and re.search(rf"(^|\s){re.escape(alias)}", key) and (
@@ -155,7 +157,7 @@ def split_executors(cell: str | None, directory: Directory) -> list[tuple[str, b
         if not piece or piece.lower() in ("-", "—", "нет", "жоқ"):
             continue
         parts = [piece]
-        if "," in piece and directory.resolve(_MARK.sub(" ", piece).strip()) is None:
+        if "," in piece and directory.resolve_exact(_MARK.sub(" ", piece).strip()) is None:
             commas = [p.strip() for p in piece.split(",") if p.strip()]
             if all(directory.resolve(_MARK.sub(" ", p).strip()) for p in commas):
                 parts = commas

@@ -231,7 +231,8 @@ def open_excel(path: Path) -> tuple[list[ExcelSheet], list[str]]:
             rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
         except Exception as e:
             raise ReadError(f"{path} [{name}]: лист не читается / парақ оқылмайды: {e}") from e
-        if not rows:
+        if not any(any(c not in (None, "") for c in r) for r in rows[:HEADER_SCAN_ROWS]):
+            skipped.append(name)
             continue
         found = _layout(rows, name)
         if not isinstance(found, Layout):

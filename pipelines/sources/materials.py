@@ -9,8 +9,8 @@ SOURCE = Source(
     key=("clean(org)", "meeting_type_code(meeting_type)", "parse_date(meeting_date)", "clean(body)", "clean(material)"),
     fields=(
         F("org", "Организация", "Ұйым", "Мекеме"),
-        F("meeting_type", "Вид совещания", "Тип совещания", "Кеңес түрі", "Отырыс түрі",
-          required=True),
+        # not required: a workbook often keeps one sheet per meeting type, named after it
+        F("meeting_type", "Вид совещания", "Тип совещания", "Кеңес түрі", "Отырыс түрі"),
         F("meeting_date", "Дата совещания", "Дата", "Күні", "Кеңес күні", required=True),
         F("body", "Орган", "Подразделение", "Государственный орган", "Мемлекеттік орган", "Бөлім",
           required=True),

@@ -10,8 +10,8 @@ SOURCE = Source(
          "clean(item_no)"),
     fields=(
         F("org", "Организация", "Ұйым", "Мекеме"),
-        F("meeting_type", "Вид совещания", "Тип совещания", "Кеңес түрі", "Отырыс түрі",
-          required=True),
+        # not required: a workbook often keeps one sheet per meeting type, named after it
+        F("meeting_type", "Вид совещания", "Тип совещания", "Кеңес түрі", "Отырыс түрі"),
         F("protocol_no", "№ протокола", "Номер протокола", "Протокол", "Хаттама №",
           "Хаттама нөмірі", "Хаттама", required=True),
         F("meeting_date", "Дата совещания", "Дата проведения", "Өткізілген күні", "Кеңес күні",

@@ -1,0 +1,53 @@
+"""Shared fixtures: a fresh in-memory database per test, the committed export files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines import db, load, model, org
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def fixtures() -> Path:
+    """Folder of the committed export fixtures."""
+    return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def directory() -> org.Directory:
+    """The default organisation directory (Otyrar)."""
+    return org.load()
+
+
+@pytest.fixture
+def con():
+    """A fresh initialised in-memory database, closed after the test."""
+    c = duckdb.connect(":memory:")
+    db.init(c)
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def ingest(con, directory):
+    """Load files into the test database and rebuild the model; returns the summaries."""
+
+    def run(*names: str | Path) -> list[load.Summary]:
+        out = []
+        for n in names:
+            path = n if isinstance(n, Path) else FIXTURES / n
+            out.append(load.load_file(con, path, resolve=lambda s, i: model.unresolved(con, directory, i)))
+        model.build(con, directory)
+        return out
+
+    return run
+
+
+def rows(con, sql: str, params: list | None = None) -> list[tuple]:
+    """All rows of a query."""
+    return con.execute(sql, params or []).fetchall()
