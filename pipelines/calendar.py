@@ -30,7 +30,7 @@ def _names_ru_kk(en: str, names: dict) -> tuple[str, str]:
     base = re.sub(r"\s*\((observed|estimated)\)", "", en)
     m = _SUBSTITUTED.match(en)
     if m:
-        d = f"{m.group(1)}.{m.group(2)}.{m.group(3)}"
+        d = f"{m.group(2)}.{m.group(1)}.{m.group(3)}"  # the package writes mm/dd/yyyy
         return (f"Перенесённый выходной (за {d})", f"Ауыстырылған демалыс ({d} орнына)")
     entry = names.get(base, {"ru": base, "kk": base})
     ru, kk = entry["ru"], entry["kk"]

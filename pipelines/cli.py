@@ -123,3 +123,24 @@ def serve(db_path: Path | None, port: int, headless: bool) -> None:
            "--server.address", "localhost", "--server.headless", str(headless).lower(),
            "--browser.gatherUsageStats", "false"]
     sys.exit(subprocess.call(cmd, env=env))
+
+
+@main.command()
+@_db_option
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              default=paths.ROOT / "docs" / "schema.md", show_default=True, help="Markdown file to write.")
+def schema(db_path: Path | None, out: Path) -> None:
+    """Write the schema page (every table and column, kk/ru/en) from the database.
+
+    \b
+    Example:
+      tartip schema --out docs/schema.md
+    """
+    from pipelines import db
+    from pipelines import schema as schema_docs
+
+    con = db.connect(db_path or paths.default_db(), read_only=True)
+    try:
+        click.echo(schema_docs.write_markdown(con, out))
+    finally:
+        con.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from pipelines import calendar, org, settings
+from pipelines import calendar, org, schema, settings
 from pipelines.paths import SQL
 
 # raw text columns that name units, per raw table
@@ -93,6 +93,7 @@ def build(con: duckdb.DuckDBPyConnection, directory: org.Directory) -> None:
         con.unregister("cells_df")
         for path in sorted((SQL / "core").glob("*.sql")):
             con.execute(path.read_text(encoding="utf-8"))
+        schema.apply_comments(con)
         con.commit()
     except BaseException:
         con.rollback()

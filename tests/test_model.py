@@ -1,0 +1,77 @@
+"""The core model: one row per task and executor, coordinators (R-9.15), execution cards (R-9.21)."""
+
+from __future__ import annotations
+
+from tests.conftest import rows
+
+
+def test_one_row_per_task_and_executor_with_roles(con, ingest):
+    ingest("edms_kk_bom.csv")
+    got = rows(con, "select executor_seq, department_code, executor_role, is_coordinator, coordinator_marked "
+                    "from task_assignments where reg_no = 'ЖТ-1' order by executor_seq")
+    # the co-executor marked "(жинақтау)" coordinates (R-9.15)
+    assert got == [(1, "DEP-EDU", "responsible", False, True),
+                   (2, "DEP-CULT", "co_executor", True, True),
+                   (3, "DEP-HOUSING", "co_executor", False, True)]
+
+
+def test_first_listed_coordinates_when_none_is_marked(con, ingest):
+    ingest("edms_ru_cp1251.csv")
+    got = rows(con, "select department_code, executor_role, is_coordinator from task_assignments "
+                    "where reg_no = '01-12/2' order by executor_seq")
+    assert got == [("DEP-CULT", "responsible", True), ("DEP-EDU", "co_executor", False),
+                   ("DEP-HOUSING", "co_executor", False)]
+
+
+def test_executed_status_without_execution_card_has_no_card(con, ingest):
+    ingest("edms_ru_cp1251.csv")
+    # 01-12/2 says "Исполнен" but its execution card is empty (R-9.21)
+    assert rows(con, "select status, has_execution_card from task_assignments "
+                     "where reg_no = '01-12/2' and executor_seq = 1") == [("executed", False)]
+    assert rows(con, "select status, has_execution_card from task_assignments where reg_no = '01-12/1'") == [
+        ("executed", True)]
+
+
+def test_department_column_wins_over_a_person_in_the_executor_cell(con, ingest):
+    ingest("edms_tab.tsv")
+    assert rows(con, "select executor_name, department_code, extended_due_date::varchar, extension_count "
+                     "from task_assignments") == [("Ахметов Н.", "DEP-EDU", "2025-03-20", 1)]
+
+
+def test_several_rows_of_one_document_are_one_task(con, ingest, tmp_path):
+    f = tmp_path / "rows.csv"
+    f.write_text("Рег. №;Дата регистрации;Исполнитель\n7;01.03.2025;Отдел культуры\n"
+                 "7;01.03.2025;Отдел образования\n7;01.03.2025;Отдел культуры\n", encoding="utf-8")
+    ingest(f)
+    assert rows(con, "select department_code, executor_role from task_assignments order by executor_seq") == [
+        ("DEP-CULT", "responsible"), ("DEP-EDU", "co_executor")]
+    assert rows(con, "select count(*) from documents") == [(1,)]
+
+
+def test_protocol_items_periodic_terms_and_extensions(con, ingest):
+    ingest("protocols_ru.xlsx", "protocols_kk.csv")
+    got = rows(con, "select meeting_type, protocol_no, item_no, department_code, executor_role, is_coordinator, "
+                    "periodicity, period_day, due_date::varchar, extended_due_date::varchar, extension_count "
+                    "from task_assignments order by meeting_type, item_no, executor_seq")
+    assert got == [
+        ("akimat_session", "2", "1", "DEP-HOUSING", "responsible", True, "unknown", None, None,
+         "2025-04-30", 1),
+        ("apparatus", "3", "1", "DEP-EDU", "responsible", True, "once", None, "2025-03-31", None, 0),
+        ("apparatus", "3", "1", "DEP-CULT", "co_executor", False, "once", None, "2025-03-31", None, 0),
+        ("apparatus", "3", "1.2", "DEP-EMPL", "responsible", True, "monthly", 5, None, None, 0),
+        ("operational", "7", "2", "DEP-HOUSING", "responsible", True, "quarterly", None, None, None, 0),
+    ]
+    assert rows(con, "select meeting_type, controller from protocols order by 1") == [
+        ("akimat_session", None), ("apparatus", "Орг. отдел"), ("operational", "Ұйымдастыру бөлімі")]
+
+
+def test_appeals_and_materials(con, ingest):
+    ingest("appeals_kk.xlsx", "materials_ru.csv")
+    assert rows(con, "select reg_no, department_code, appeal_kind, has_receipt_time from appeals order by 1") == [
+        ("ЖТ-О-1", "DEP-EDU", "complaint", True), ("ЖТ-О-2", "DEP-AGRI", "request", True)]
+    assert rows(con, "select department_code, material, pages, size_mb, languages, is_signed_first_head, "
+                     "is_agreed_deputy from material_submissions order by 1") == [
+        ("DEP-CULT", "Презентация", None, 12.5, "ru", True, False),
+        ("DEP-EDU", "Справка", 4.0, None, "both", True, True)]
+    assert rows(con, "select meeting_type, meeting_date::varchar from meetings") == [
+        ("akimat_session", "2025-03-28")]
