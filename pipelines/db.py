@@ -35,7 +35,9 @@ def raw_ddl(src: Source) -> str:
     """The CREATE TABLE of a source's raw table: lineage, every field as text, extras, hashes."""
     cols = [f"{n} {t}" for n, t in LINEAGE]
     cols += [f"{f} varchar" for f in src.field_names]
-    cols += ["extra json", "key_hash ubigint", "row_hash ubigint"]
+    # quarantine_reason: set while a file loads (0 = totals/footer, n = the source's n-th
+    # quarantine rule); such rows move to `quarantine` in the same transaction
+    cols += ["extra json", "key_hash ubigint", "row_hash ubigint", "quarantine_reason utinyint"]
     return f"create table if not exists {src.table} (\n    " + ",\n    ".join(cols) + "\n)"
 
 

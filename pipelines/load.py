@@ -62,60 +62,74 @@ def _mapped_select(layout: Layout, relation: str, width: int) -> str:
     by_field = {name: j for j, name in layout.mapping.items()}
     cols = [f"ord + {layout.header_row} as row_no"]
     for f in src.field_names:
-        cols.append(f"trim(c{by_field[f]}) as {f}" if f in by_field else f"null::varchar as {f}")
+        cols.append(f"c{by_field[f]} as {f}" if f in by_field else f"null::varchar as {f}")
     extras = [(j, layout.extras.get(j, f"column_{j + 1}")) for j in range(width)
               if j not in layout.mapping]
     if extras:
-        pairs = ", ".join(f"{_q(h)}, trim(c{j})" for j, h in extras)
+        pairs = ", ".join(f"{_q(h)}, c{j}" for j, h in extras)
         cols.append(f"case when coalesce({', '.join(f'c{j}' for j, _ in extras)}) is null "
                     f"then null else json_object({pairs}) end as extra")
     else:
         cols.append("null::json as extra")
     first = ", ".join(f"c{j}" for j in range(min(3, width)))
     cols.append(f"regexp_matches(lower(concat_ws(' ', {first})), {_q(TOTALS)}) as is_total")
-    nonempty = " or ".join(f"nullif(trim(c{j}), '') is not null" for j in range(width))
+    # empty cells arrive as NULL from both readers; whitespace-only rows end up "skipped"
+    nonempty = f"coalesce({', '.join(f'c{j}' for j in range(width))}) is not null"
     return f"select {', '.join(cols)} from {relation} where {nonempty}"
 
 
+def _reasons(src: Source) -> list[tuple[str, str, str]]:
+    """(SQL condition, reason ru, reason kk) of each way a row fails; index 0 is "skipped"."""
+    filled = " + ".join(f"({f} is not null and {f} <> '')::int" for f in src.field_names)
+    # totals rows, and footers such as a signature line: one filled cell at most
+    skip = f"(is_total or ({filled}) + (extra is not null)::int <= 1)"
+    return [(skip, "итоговая строка, подпись или примечание без обязательных полей",
+             "қорытынды жол, қолтаңба немесе міндетті өрістері жоқ ескерту"), *src.quarantine]
+
+
 def _insert_raw(con, layout: Layout, relation: str, width: int, lineage: dict) -> int:
-    """Insert the rows of one sheet into the raw table; return the number inserted."""
+    """Insert the rows of one sheet into the raw table, with their quarantine reason; return the count.
+
+    Every expression is computed once per row in one pass over the file (the key date is
+    parsed once and serves both the key and the checks).
+    """
     src = layout.source
     fields = src.field_names
     keyh = ", ".join(f"coalesce(lower(cast({k} as varchar)), '')" for k in src.key)
     rowh = ", ".join(f"coalesce({f}, '')" for f in fields) + ", coalesce(extra::varchar, '')"
+    reason = " ".join(f"when {c} then {i}" for i, (c, _, _) in enumerate(_reasons(src)))
     sql = f"""
         insert into {src.table}
         select {lineage['load_id']}, {_q(lineage['source_file'])}, {_q(lineage['sha'])},
                {_q(layout.sheet) if layout.sheet else 'null'}, row_no,
                {', '.join(fields)}, extra,
                case when is_total then null else hash({keyh}) end,
-               hash({rowh})
-        from ({_mapped_select(layout, relation, width)})
+               hash({rowh}),
+               case {reason} end
+        from (
+            select *, parse_date({src.key_date}) as key_date
+            from ({_mapped_select(layout, relation, width)})
+        )
     """
     return db.one(con, sql)[0]
 
 
 def _quarantine_rows(con, src: Source, load_id: int) -> tuple[int, int]:
     """Move this load's unloadable rows from raw to quarantine; return (skipped, quarantined)."""
-    filled = " + ".join(f"({f} is not null and {f} <> '')::int" for f in src.field_names)
-    # totals rows, and footers such as a signature line: one filled cell at most
-    skip = f"(key_hash is null or ({filled}) + (extra is not null)::int <= 1)"
-    reasons = [(skip, "итоговая строка, подпись или примечание без обязательных полей",
-                "қорытынды жол, қолтаңба немесе міндетті өрістері жоқ ескерту")]
-    reasons += list(src.quarantine)
-    case_ru = " ".join(f"when {c} then {_q(ru)}" for c, ru, _ in reasons)
-    case_kk = " ".join(f"when {c} then {_q(kk)}" for c, _, kk in reasons)
-    any_reason = " or ".join(f"({c})" for c, _, _ in reasons)
+    reasons = _reasons(src)
+    case_ru = " ".join(f"when {i} then {_q(ru)}" for i, (_, ru, _) in enumerate(reasons))
+    case_kk = " ".join(f"when {i} then {_q(kk)}" for i, (_, _, kk) in enumerate(reasons))
     struct = ", ".join(f"{f} := {f}" for f in src.field_names) + ", extra := extra"
+    where = f"load_id = {load_id} and quarantine_reason is not null"
     con.execute(f"""
         insert into quarantine
         select load_id, {_q(src.kind)}, source_file, file_sha256, sheet, row_no,
-               case {case_ru} end, case {case_kk} end,
+               case quarantine_reason {case_ru} end, case quarantine_reason {case_kk} end,
                to_json(struct_pack({struct})), null,
-               case when {skip} then 'skipped' else 'invalid' end
-        from {src.table} where load_id = {load_id} and ({any_reason})
+               case when quarantine_reason = 0 then 'skipped' else 'invalid' end
+        from {src.table} where {where}
     """)
-    con.execute(f"delete from {src.table} where load_id = {load_id} and ({any_reason})")
+    con.execute(f"delete from {src.table} where {where}")
     skipped, bad = db.one(con, f"""
         select count(*) filter (where reason_code = 'skipped'),
                count(*) filter (where reason_code = 'invalid')

@@ -38,8 +38,10 @@ class Source:
     title_ru: str
     title_kk: str
     fields: tuple[Field, ...]
-    # SQL expressions over the raw text columns that identify a record across exports
-    # (language- and format-independent: a later export of the same card has the same key)
+    # the date field of the record's key, parsed once per row as `key_date`
+    key_date: str
+    # SQL expressions over the raw text columns (and key_date) that identify a record across
+    # exports (language- and format-independent: a later export of the same card has the same key)
     key: tuple[str, ...]
     # (SQL condition over the raw text columns, reason ru, reason kk): a row that meets
     # the condition cannot be loaded into the model and goes to quarantine

@@ -6,6 +6,7 @@ SOURCE = Source(
     kind="appeals",
     title_ru="Обращения граждан (E-Otinish)",
     title_kk="Азаматтардың өтініштері (E-Otinish)",
+    key_date="received_at",
     key=("clean(org)", "clean(reg_no)"),
     fields=(
         F("org", "Организация", "Ұйым", "Мекеме"),
@@ -34,7 +35,7 @@ SOURCE = Source(
     ),
     quarantine=(
         ("clean(reg_no) is null", "нет регистрационного номера", "тіркеу нөмірі жоқ"),
-        ("parse_ts(received_at) is null",
+        ("key_date is null",
          "дата поступления пуста или не распознана", "келіп түскен күні бос немесе танылмады"),
     ),
 )

@@ -6,7 +6,8 @@ SOURCE = Source(
     kind="edms",
     title_ru="Контрольные карточки СЭД",
     title_kk="ЭҚАЖ бақылау карточкалары",
-    key=("clean(org)", "clean(reg_no)", "parse_date(reg_date)"),
+    key_date="reg_date",
+    key=("clean(org)", "clean(reg_no)", "key_date"),
     fields=(
         F("org", "Организация", "Ұйым", "Мекеме"),
         F("reg_no", "Рег. №", "Регистрационный номер", "Рег. номер", "Номер регистрации",
@@ -47,7 +48,7 @@ SOURCE = Source(
     ),
     quarantine=(
         ("clean(reg_no) is null", "нет регистрационного номера", "тіркеу нөмірі жоқ"),
-        ("parse_ts(reg_date) is null",
+        ("key_date is null",
          "дата регистрации пуста или не распознана", "тіркелген күні бос немесе танылмады"),
     ),
 )

@@ -6,7 +6,8 @@ SOURCE = Source(
     kind="materials",
     title_ru="Реестр материалов к совещаниям",
     title_kk="Кеңестерге материалдар тізілімі",
-    key=("clean(org)", "meeting_type_code(meeting_type)", "parse_date(meeting_date)", "clean(body)", "clean(material)"),
+    key_date="meeting_date",
+    key=("clean(org)", "meeting_type_code(meeting_type)", "key_date", "clean(body)", "clean(material)"),
     fields=(
         F("org", "Организация", "Ұйым", "Мекеме"),
         # not required: a workbook often keeps one sheet per meeting type, named after it
@@ -25,7 +26,7 @@ SOURCE = Source(
     ),
     quarantine=(
         ("clean(body) is null", "не указан орган", "орган көрсетілмеген"),
-        ("parse_ts(meeting_date) is null",
+        ("key_date is null",
          "дата совещания пуста или не распознана", "кеңес күні бос немесе танылмады"),
     ),
 )

@@ -6,7 +6,8 @@ SOURCE = Source(
     kind="protocols",
     title_ru="Реестр поручений протоколов",
     title_kk="Хаттамалық тапсырмалар тізілімі",
-    key=("clean(org)", "meeting_type_code(meeting_type)", "clean(protocol_no)", "parse_date(meeting_date)",
+    key_date="meeting_date",
+    key=("clean(org)", "meeting_type_code(meeting_type)", "clean(protocol_no)", "key_date",
          "clean(item_no)"),
     fields=(
         F("org", "Организация", "Ұйым", "Мекеме"),
@@ -34,7 +35,7 @@ SOURCE = Source(
     quarantine=(
         ("clean(protocol_no) is null", "нет номера протокола", "хаттама нөмірі жоқ"),
         ("clean(item_no) is null", "нет пункта поручения", "тапсырма тармағы жоқ"),
-        ("parse_ts(meeting_date) is null",
+        ("key_date is null",
          "дата совещания пуста или не распознана", "кеңес күні бос немесе танылмады"),
     ),
 )
