@@ -15,7 +15,6 @@ import json
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,7 +62,8 @@ def main() -> None:
     read = (f"read_csv({str(csv)!r}, delim=';', header=false, skip={f.layout.header_row}, "
             f"columns={cols}, auto_detect=false)")
 
-    count = measure(f"import duckdb; result = duckdb.connect().execute(\"select count(*) from {read}\").fetchall()[0][0]")
+    count = measure(f"import duckdb; "
+                    f"result = duckdb.connect().execute(\"select count(*) from {read}\").fetchall()[0][0]")
     rows = count["result"]
     ref = measure(f"import duckdb; c = duckdb.connect({str(ref_db)!r}); "
                   f"c.execute(\"create table t as select * from {read}\"); c.close()")

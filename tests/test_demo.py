@@ -42,7 +42,7 @@ def test_demo_year_loads_with_a_story(con, ingest, demo):
         by_kind[s.kind] = by_kind.get(s.kind, 0) + s.rows_loaded
     assert 7_500 <= rows(con, "select count(*) from documents")[0][0] <= 8_500
     assert 40 <= rows(con, "select count(*) from protocols")[0][0] <= 60
-    assert 500 <= rows(con, "select count(distinct task_id) from task_assignments where source = 'protocol'")[0][0]
+    assert rows(con, "select count(distinct task_id) from task_assignments where source = 'protocol'")[0][0] >= 500
     assert rows(con, "select count(*) from appeals")[0][0] == 1_500
     assert by_kind["materials"] > 200
     # a few broken rows are quarantined, one unknown unit is reported, nothing else is lost
