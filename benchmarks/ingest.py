@@ -34,7 +34,8 @@ def measure(code: str) -> dict:
     out = subprocess.run([sys.executable, "-c", CHILD, code], cwd=ROOT, capture_output=True, text=True)
     if out.returncode:
         sys.exit(out.stderr)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    # DuckDB may draw a progress bar on the same stream: take the JSON report after it
+    return json.loads(out.stdout[out.stdout.rindex('{"seconds"'):].strip())
 
 
 def main() -> None:

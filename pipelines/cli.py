@@ -33,7 +33,9 @@ def _db_option(f):
 @_db_option
 @click.option("--org", "org_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=None, help="Organisation directory (default: data/org/otyrar.toml).")
-def ingest(inputs: tuple[Path, ...], db_path: Path | None, org_file: Path | None) -> None:
+@click.option("--validate/--no-validate", default=True, show_default=True,
+              help="Check the rules on what was loaded.")
+def ingest(inputs: tuple[Path, ...], db_path: Path | None, org_file: Path | None, validate: bool) -> None:
     """Load export files (or folders of them) into the database.
 
     Prints one line per file: kind, rows read, loaded (new / updated / unchanged),
@@ -45,7 +47,7 @@ def ingest(inputs: tuple[Path, ...], db_path: Path | None, org_file: Path | None
     """
     from pipelines.ingest import run
 
-    ok = run(list(inputs), db_path or paths.default_db(), org_file or paths.DEFAULT_ORG)
+    ok = run(list(inputs), db_path or paths.default_db(), org_file or paths.DEFAULT_ORG, validate=validate)
     sys.exit(0 if ok else 1)
 
 
@@ -144,3 +146,57 @@ def schema(db_path: Path | None, out: Path) -> None:
         click.echo(schema_docs.write_markdown(con, out))
     finally:
         con.close()
+
+
+def print_validation(results, lang: str = "ru", echo=click.echo) -> None:
+    """The summary table of a validation run."""
+    head = {"ru": ("правило", "пункт", "проверено", "нарушений", "важность", "описание"),
+            "kk": ("ереже", "тармақ", "тексерілді", "бұзушылық", "маңызы", "сипаттама"),
+            "en": ("rule", "clause", "checked", "violations", "severity", "title")}[lang]
+    echo(f"{head[0]:18} {head[1]:10} {head[2]:>10} {head[3]:>10}  {head[4]:8} {head[5]}")
+    for r in results:
+        echo(f"{r.rule.id:18} {r.rule.clause:10} {r.checked:>10,} {r.violations:>10,}  {r.rule.severity:8} "
+             f"{r.rule.title(lang)}")
+    for sev in ("error", "warning"):
+        rs = [r for r in results if r.rule.severity == sev]
+        echo(f"{sev}: {sum(r.violations for r in rs):,} violations in {sum(r.status == 'fail' for r in rs)} "
+             f"of {len(rs)} rules")
+
+
+@main.command()
+@_db_option
+@click.option("--rule", "rules", multiple=True, help="Rule id or clause to run (repeatable; default: all).")
+@click.option("--strict", is_flag=True, help="Exit non-zero when any error-severity rule finds a violation.")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Judge overdue tasks as of this date (default: the latest export loaded).")
+@click.option("--lang", type=click.Choice(["kk", "ru", "en"]), default="ru", show_default=True)
+def validate(db_path: Path | None, rules: tuple[str, ...], strict: bool, as_of, lang: str) -> None:
+    """Check the loaded data against every rule of the regulation.
+
+    Writes the flags to `violations` and a summary to `validation_runs`, builds the
+    Great Expectations Data Docs (HTML, offline) and prints where they are.
+
+    \b
+    Example:
+      tartip validate --rule R-9.21 --strict
+    """
+    from pipelines import db
+    from pipelines.validate import run
+
+    con = db.connect(db_path or paths.default_db())
+    try:
+        db.init(con)
+        if not db.table_exists(con, "task_assignments"):
+            raise click.ClickException("nothing loaded yet / данные не загружены: run `tartip ingest` first")
+        try:
+            run_id, results, docs = run.run(con, list(rules) or None, as_of.date() if as_of else None)
+        except ValueError as e:
+            raise click.ClickException(str(e)) from e
+    finally:
+        con.close()
+    click.echo(f"validation run #{run_id}")
+    print_validation(results, lang)
+    if docs:
+        click.echo(f"Data Docs: {docs}")
+    if strict and any(r.rule.severity == "error" and r.violations for r in results):
+        sys.exit(2)

@@ -30,8 +30,8 @@ def format_summary(s: load.Summary) -> str:
     return line
 
 
-def run(inputs: list[Path], db_path: Path, org_file: Path, echo=click.echo) -> bool:
-    """Load every file, then rebuild the model once; True when every file could be read."""
+def run(inputs: list[Path], db_path: Path, org_file: Path, echo=click.echo, validate: bool = True) -> bool:
+    """Load every file, rebuild the model once and check the rules; True when every file could be read."""
     directory = org.load(org_file)
     files = load.find_files(inputs)
     if not files:
@@ -59,6 +59,14 @@ def run(inputs: list[Path], db_path: Path, org_file: Path, echo=click.echo) -> b
             model.build(con, directory)
         n = db.one(con, "select count(*) from task_assignments")[0]
         echo(f"model: {n} task assignments in {db_path}")
+        if changed and validate:
+            from pipelines.validate import run as validation
+
+            run_id, results, docs = validation.run(con)
+            echo(f"validation run #{run_id}: "
+                 f"{sum(r.violations for r in results if r.rule.severity == 'error'):,} errors, "
+                 f"{sum(r.violations for r in results if r.rule.severity == 'warning'):,} warnings"
+                 + (f"; Data Docs: {docs}" if docs else ""))
     finally:
         con.close()
     return ok

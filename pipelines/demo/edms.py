@@ -19,7 +19,7 @@ COLUMNS = [
     ("Вид документа", "Құжат түрі", "case when lang = 'kk' then doc_kind_kk else doc_kind end"),
     ("Корреспондент", "Жіберуші",
      "case when doc_kind = 'Входящий' then pick(correspondents, i, 'c')"
-     " else '-' end"),
+     " when doc_kind = 'Исходящий' then 'Аппарат акима Туркестанской области' else '-' end"),
     ("Исх. №", "Шығыс №",
      "case when doc_kind <> 'Входящий' then '-' when u_out < 0.03 then '-'"
      " else cast(1 + hash(i, 'o') % 9 as varchar) || '-' || cast(hash(i, 'on') % 3000 as varchar)"
@@ -27,10 +27,11 @@ COLUMNS = [
     ("Исх. дата", "Шығыс күні",
      "case when doc_kind <> 'Входящий' or u_out < 0.05 then '-'"
      " else strftime(reg_date - cast(1 + hash(i, 'od') % 4 as integer), '%d.%m.%Y') end"),
-    ("Краткое содержание", "Қысқаша мазмұны", "pick(subjects, i, 's')"),
+    ("Краткое содержание", "Қысқаша мазмұны",
+     "case when doc_kind = 'Исходящий' then pick(reports, i, 'r') else pick(subjects, i, 's') end"),
     ("Автор резолюции", "Бұрыштама авторы", "pick(authors, i, 'a')"),
     ("Ответственный исполнитель", "Жауапты орындаушы",
-     "case when u_co < 0.2 and u_co > 0.17 then unit_name || ' (свод)' else unit_name end"),
+     "case when u_co < 0.2 and u_co > 0.08 then unit_name || ' (свод)' else unit_name end"),
     ("Соисполнители", "Бірлесіп орындаушылар",
      "case when u_co < 0.12 then pick(unit_names, i, 'co1')"
      " when u_co < 0.2 then pick(unit_names, i, 'co1') || '; '"
@@ -76,6 +77,13 @@ LISTS = {
                  "Мектептерді жөндеу туралы", "О проверке соблюдения законодательства",
                  "О проведении весенне-полевых работ", "Жол жөндеу жұмыстары туралы",
                  "О мерах по профилактике паводков", "Жұмыспен қамту жол картасы туралы"],
+    # outgoing reports to the region: R-11.6 wants one of four requests in each
+    "reports": ["Об исполнении поручения акима области №12 п.3. Просим снять с контроля",
+                "Информация по поручению №45 п.2 (информационный режим)",
+                "Облыс әкімінің №8 тапсырмасының 1-тармағы бойынша. Бақылаудан алуды сұраймыз",
+                "Об исполнении поручения №31 п.4. Просим продлить срок до 30.06.2025",
+                "Информация об исполнении поручения №17 п.1",
+                "№22 тапсырманың орындалуы туралы ақпарат"],
     "authors": ["Аким района", "Заместитель акима района", "Руководитель аппарата",
                 "Аудан әкімі", "Аудан әкімінің орынбасары"],
     "signers": ["Сейітов Н.", "Ахметова Г.", "Жұмабеков Е.", "Иванов А.", "Қасымов Б."],
@@ -105,8 +113,8 @@ def generate(con: duckdb.DuckDBPyConnection, units: pd.DataFrame, n: int, seed: 
     return sql.format(n=n, seed=seed, orgs=orgs, year=year, export_date=export_date)
 
 
-def export_sql(cards_sql: str, lang: str, orgs: int, export_date: str = "2026-01-05") -> str:
-    """SELECT that renders generated cards as an export with ru or kk headers."""
+def export_sql(cards_sql: str, lang: str, orgs: int, export_date: str = "2026-01-05", ordered: bool = True) -> str:
+    """SELECT that renders generated cards as an export with ru or kk headers (ordered: by date)."""
     lists = ", ".join(
         f"[{', '.join(_lit(v) for v in values)}] as {name}" for name, values in LISTS.items()
     )
@@ -133,7 +141,7 @@ def export_sql(cards_sql: str, lang: str, orgs: int, export_date: str = "2026-01
                         else (case when u_name < 0.8 then name_kk else name_ru end) end as unit_name
             from x
         )
-        select {', '.join(cols)} from named order by reg_date, i
+        select {', '.join(cols)} from named {'order by reg_date, i' if ordered else ''}
     """
 
 

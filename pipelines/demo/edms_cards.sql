@@ -160,4 +160,4 @@ final as (
     from executed
 )
 
-select * from final order by reg_date, i
+select * from final

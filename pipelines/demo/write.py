@@ -50,8 +50,10 @@ def _national_csv(con, units, out: Path, n: int, orgs: int, seed: int, scale: st
     """Stream the cards of many organisations to one UTF-8 CSV via DuckDB's COPY."""
     path = out / f"edms_{scale}_{YEAR}.csv"
     cards = edms.generate(con, units, n, seed, YEAR, orgs, FINAL.isoformat())
-    sql = edms.export_sql(cards, "ru", orgs, FINAL.isoformat())
+    # streamed, unsorted, with a memory cap: DuckDB spills to disk rather than grow
+    sql = edms.export_sql(cards, "ru", orgs, FINAL.isoformat(), ordered=False)
     con.execute("set preserve_insertion_order = false")
+    con.execute("set memory_limit = '3GB'")
     con.execute(f"copy ({sql}) to '{path}' (header, delimiter ';', quote '\"')")
     return path
 

@@ -1,0 +1,12 @@
+-- The frame the appeals suite checks: one row per appeal (no personal data leaves the database).
+select
+    'appeals' as record_table,
+    appeal_id as record_id,
+    reg_no,
+    department_code,
+    source_file, sheet, row_no,
+    coalesce(department, '—') as department,
+    received_at is null or registered_at is null or cast(registered_at as date) >= cast(received_at as date)
+        as dates_in_order,
+    strftime(received_at, '%d.%m.%Y %H:%M') || ' → ' || strftime(registered_at, '%d.%m.%Y') as dates_text
+from appeals

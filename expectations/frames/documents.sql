@@ -1,0 +1,30 @@
+-- The frame the documents suite checks: one row per document, with derived columns for the rules.
+select
+    'documents' as record_table,
+    d.document_id as record_id,
+    d.reg_no,
+    coalesce(t.department_code, 'APP-GEN') as department_code,
+    d.source_file, d.sheet, d.row_no,
+    d.doc_kind,
+    d.out_no is not null and d.out_date is not null as has_outgoing_ref,
+    coalesce(d.out_no, '') || ' ' || coalesce(d.out_date_text, '') as outgoing_ref,
+    d.executor_phone,
+    -- R-9.13: higher bodies are excepted
+    d.doc_kind = 'incoming' and d.is_acting_signer
+        and not coalesce(regexp_matches(lower(d.correspondent),
+            'министерств|правительств|үкімет|облыс|област|президент'), false) as needs_acting_order,
+    d.acting_order,
+    d.signed_by,
+    -- R-11.6: an outgoing report to the regional akim's apparatus
+    d.doc_kind = 'outgoing'
+        and coalesce(regexp_matches(lower(d.correspondent), 'облыс|област'), false) as is_report_to_region,
+    coalesce(regexp_matches(lower(coalesce(d.summary, '') || ' ' || coalesce(d.resolution, '')),
+        'снят[^ ]* с контрол|бақылаудан алу|информационн[^ ]* режим|ақпараттық режим|'
+        || 'среднесрочн|долгосрочн|орта мерзімді|ұзақ мерзімді|продлен|продлит|ұзарту'), false)
+        as has_region_request,
+    d.received_at is null or d.registered_at is null or d.registered_at >= d.received_at
+        as dates_in_order,
+    strftime(d.received_at, '%d.%m.%Y %H:%M') || ' → ' || strftime(d.registered_at, '%d.%m.%Y %H:%M')
+        as dates_text
+from documents as d
+left join task_assignments as t on t.task_id = d.document_id and t.executor_seq = 1

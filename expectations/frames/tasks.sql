@@ -1,0 +1,24 @@
+-- The frame the tasks suite checks: one row per task and executor.
+select
+    'task_assignments' as record_table,
+    assignment_id as record_id,
+    coalesce(reg_no, protocol_no || ' п.' || item_no) as reg_no,
+    department_code,
+    source_file, sheet, row_no,
+    source,
+    status,
+    status_raw,
+    has_execution_card,
+    executor_seq = 1 and executor_count > 1 as is_first_of_several,
+    coordinator_marked,
+    executor_count,
+    execution_info is not null as has_execution_info,
+    -- R-8.8: the first head (руководитель / басшы / аким) or the acting one (и.о. / м.а.)
+    coalesce(regexp_matches(lower(info_signed_by),
+        'руковод|басшы|аким|әкім|начальник|и\.\s?о|м\.\s?а|исполняющ|міндетін атқарушы'), false)
+        as info_signed_by_head,
+    coalesce(info_signed_by, '—') as info_signed_by,
+    coalesce(executor_name, '—') as executor_name,
+    executed_at is null or assigned_date is null or cast(executed_at as date) >= assigned_date as dates_in_order,
+    strftime(assigned_date, '%d.%m.%Y') || ' → ' || strftime(executed_at, '%d.%m.%Y') as dates_text
+from task_assignments

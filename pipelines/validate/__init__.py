@@ -1,0 +1,1 @@
+"""Validation: every rule of the regulation checked on the loaded data, a flag on every record."""

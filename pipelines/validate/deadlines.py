@@ -1,0 +1,79 @@
+"""Deadline rules: SQL over the working-day calendar, vectorised over all records at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+
+from pipelines import db, settings
+from pipelines.paths import EXPECTATIONS
+from pipelines.validate.catalogue import Rule
+from pipelines.validate.messages import message_sql
+
+FAMILIES = EXPECTATIONS / "deadlines"
+
+
+def family_sql(rule: Rule) -> str:
+    """The rule's SQL family with its parameters filled in from the catalogue and the settings."""
+    term = rule.term_setting()
+    cal = settings.load()["calendar"]
+    urgent = settings.term("document_urgent")
+    params = {
+        "filter": rule.filter,
+        "relation": rule.relation or "",
+        "responsible": rule.responsible,
+        "days": term.days,
+        "workday_end": cal["workday_end"],
+        "move_day_off": "true" if cal["deadline_on_day_off_moves"] else "false",
+        "default_days": term.days,
+        "default_is_wd": "true" if term.unit == "wd" else "false",
+        "urgent_wd": urgent.days,
+    }
+    return (FAMILIES / f"{rule.sql}.sql").read_text(encoding="utf-8").format(**params)
+
+
+def judged_sql(rule: Rule, as_of: dt.date) -> str:
+    """Every checked record with its deadline, what happened by as_of, and working days late.
+
+    An act after as_of has not happened yet as of that date. Late = the act after the
+    deadline, or no act and the deadline passed before as_of.
+    """
+    return f"""
+        with checked as ({family_sql(rule)}),
+        as_seen as (
+            select * replace (case when actual_date <= date '{as_of}' then actual_date end as actual_date)
+            from checked
+        )
+        select
+            c.*,
+            case when c.actual_date is not null then c.actual_date > c.expected_date
+                 else c.expected_date < date '{as_of}' end as is_violation,
+            greatest(1, case when c.actual_date is not null then ca.wd_index_next - ce.wd_index
+                             else cas.wd_index - ce.wd_index end) as working_days_late
+        from as_seen as c
+        left join calendar as ce on ce.date = c.expected_date
+        left join calendar as ca on ca.date = c.actual_date
+        cross join (select wd_index from calendar where date = date '{as_of}') as cas
+    """
+
+
+def run(con: duckdb.DuckDBPyConnection, rule: Rule, run_id: int, as_of: dt.date) -> tuple[int, int]:
+    """Check one deadline rule and write its violations; return (records checked, violations)."""
+    con.execute(f"create or replace temp table judged as {judged_sql(rule, as_of)}")
+    checked, bad = db.one(con, "select count(*), count(*) filter (where is_violation) from judged")
+    responsible = "department_code" if rule.responsible == "record" else f"'{rule.responsible}'"
+    con.execute(f"""
+        insert into violations
+        select
+            {run_id}, '{rule.id}', '{rule.clause}', '{rule.kind}', '{rule.severity}',
+            record_table, record_id, reg_no, {responsible},
+            strftime(expected_date, '%d.%m.%Y'), strftime(actual_date, '%d.%m.%Y'),
+            expected_date, actual_date, working_days_late,
+            {message_sql(rule, 'kk')}, {message_sql(rule, 'ru')}, {message_sql(rule, 'en')},
+            source_file, sheet, row_no
+        from (select *, null::varchar as expected_value, null::varchar as actual_value from judged)
+        where is_violation
+    """)
+    con.execute("drop table judged")
+    return checked, bad

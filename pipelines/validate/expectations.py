@@ -1,0 +1,137 @@
+"""Form and data rules: Great Expectations suites (expectations/suites/*.json), row by row."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pipelines import settings
+from pipelines.paths import EXPECTATIONS
+from pipelines.validate.catalogue import Rule
+
+SUITES = EXPECTATIONS / "suites"
+
+
+@dataclass
+class Outcome:
+    """What one expectation found: the rule, how many records it checked, which failed."""
+
+    rule_id: str
+    suite: str
+    checked: int
+    failed: pd.DataFrame  # the frame's rows that failed, with actual_value
+
+
+def suite_files() -> list[Path]:
+    """Every suite file."""
+    return sorted(SUITES.glob("*.json"))
+
+
+def load_suite(path: Path) -> dict:
+    """A suite as stored, with $limits.* values taken from the settings file."""
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    limits = settings.load()["limits"]
+    for e in doc["expectations"]:
+        for k, v in e["kwargs"].items():
+            if isinstance(v, str) and v.startswith("$limits."):
+                e["kwargs"][k] = limits[v.removeprefix("$limits.")]["value"]
+    return doc
+
+
+def _quiet() -> None:
+    """Silence GX's progress bars and chatter on the CLI and in tests."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("TQDM_DISABLE", "1")
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+
+
+def context(docs_root: Path):
+    """A file-backed GX context under docs_root (Data Docs are written there)."""
+    _quiet()
+    import great_expectations as gx
+
+    docs_root.mkdir(parents=True, exist_ok=True)
+    return gx.get_context(mode="file", project_root_dir=str(docs_root))
+
+
+def run_suite(ctx, con: duckdb.DuckDBPyConnection, path: Path) -> list[Outcome]:
+    """Run one suite over its frame (a SQL query); return an Outcome per expectation."""
+    import great_expectations as gx
+    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
+
+    doc = load_suite(path)
+    name = doc["name"]
+    frame = con.execute((EXPECTATIONS / doc["meta"]["frame"]).read_text(encoding="utf-8")).df()
+    for store, key in ((ctx.validation_definitions, name), (ctx.suites, name)):
+        try:
+            store.delete(key)
+        except Exception:  # noqa: BLE001 - absent on the first run
+            pass
+    try:
+        ds = ctx.data_sources.get(name)
+    except (KeyError, ValueError):
+        ds = ctx.data_sources.add_pandas(name)
+    try:
+        asset = ds.get_asset(name)
+    except LookupError:
+        asset = ds.add_dataframe_asset(name)
+    try:
+        batch = asset.get_batch_definition(name)
+    except (KeyError, ValueError):
+        batch = asset.add_batch_definition_whole_dataframe(name)
+    suite = gx.ExpectationSuite(name=name)
+    for e in doc["expectations"]:
+        suite.add_expectation_configuration(
+            ExpectationConfiguration(type=e["type"], kwargs=e["kwargs"], meta=e["meta"]))
+    suite = ctx.suites.add(suite)
+    vd = ctx.validation_definitions.add(gx.ValidationDefinition(data=batch, suite=suite, name=name))
+    result = vd.run(
+        batch_parameters={"dataframe": frame},
+        result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["record_id"],
+                       "return_unexpected_index_query": False},
+    )
+    indexed = frame.set_index("record_id", drop=False)
+    outcomes = []
+    for r in result.results:
+        meta = r.expectation_config.meta or {}
+        failed_ids = [u["record_id"] for u in (r.result.get("unexpected_index_list") or [])]
+        failed = indexed.loc[failed_ids].reset_index(drop=True) if failed_ids else frame.iloc[0:0]
+        failed = failed.assign(actual_value=failed[meta["actual_column"]].astype("string"))
+        outcomes.append(Outcome(meta["rule_id"], name, int(r.result.get("element_count") or 0), failed))
+    return outcomes
+
+
+def write(con: duckdb.DuckDBPyConnection, rule: Rule, run_id: int, failed: pd.DataFrame) -> None:
+    """Write the failed records of a form or data rule to the violations table."""
+    from pipelines.validate.messages import message_sql
+
+    if failed.empty:
+        return
+    cols = ["record_table", "record_id", "reg_no", "department_code", "source_file", "sheet", "row_no",
+            "actual_value"]
+    df = failed[cols].copy()
+    con.register("failed_df", df)
+    responsible = "department_code" if rule.responsible == "record" else f"'{rule.responsible}'"
+    expected = (rule.expected or "").replace("'", "''")
+    try:
+        con.execute(f"""
+            insert into violations
+            select
+                {run_id}, '{rule.id}', '{rule.clause}', '{rule.kind}', '{rule.severity}',
+                record_table, record_id, reg_no, {responsible},
+                expected_value, actual_value, null, null, null,
+                {message_sql(rule, 'kk')}, {message_sql(rule, 'ru')}, {message_sql(rule, 'en')},
+                source_file, sheet, cast(row_no as integer)
+            from (select *, '{expected}' as expected_value, null::date as expected_date,
+                         null::date as actual_date, null::integer as working_days_late,
+                         null::varchar as anchor_text
+                  from failed_df)
+        """)
+    finally:
+        con.unregister("failed_df")

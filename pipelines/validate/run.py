@@ -1,0 +1,91 @@
+"""Run every rule (or some), record the results, build the Data Docs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from pipelines import db
+from pipelines.paths import DATA
+from pipelines.validate import catalogue, deadlines, expectations
+
+DOCS_ROOT = DATA / "docs"
+
+
+@dataclass
+class RuleResult:
+    """One line of the summary table."""
+
+    rule: catalogue.Rule
+    checked: int
+    violations: int
+    seconds: float
+
+    @property
+    def status(self) -> str:
+        """pass, or fail when a record was flagged."""
+        return "fail" if self.violations else "pass"
+
+
+def default_as_of(con: duckdb.DuckDBPyConnection) -> dt.date:
+    """The date the data speaks for: the latest export loaded (not today)."""
+    row = db.one(con, "select coalesce(max(exported_at), max(loaded_at))::date from load_log")
+    return row[0] if row and row[0] else dt.date.today()
+
+
+def run(con: duckdb.DuckDBPyConnection, rule_ids: list[str] | None = None, as_of: dt.date | None = None,
+        docs_root: Path | None = DOCS_ROOT) -> tuple[int, list[RuleResult], Path | None]:
+    """Check the rules on the loaded data in one transaction; return (run id, results, Data Docs index)."""
+    rules = catalogue.load()
+    if rule_ids:
+        unknown = set(rule_ids) - {r.id for r in rules} - {r.clause for r in rules}
+        if unknown:
+            raise ValueError(f"unknown rule / неизвестное правило: {', '.join(sorted(unknown))}")
+        rules = [r for r in rules if r.id in rule_ids or r.clause in rule_ids]
+    as_of = as_of or default_as_of(con)
+    run_id = db.one(con, "select coalesce(max(run_id), 0) + 1 from validation_runs")[0]
+    run_at = dt.datetime.now()
+    results: dict[str, RuleResult] = {r.id: RuleResult(r, 0, 0, 0.0) for r in rules}
+    by_id = catalogue.by_id(rules)
+    docs_index = None
+    con.begin()
+    try:
+        for rule in rules:
+            if rule.kind == "deadline":
+                t = time.perf_counter()
+                checked, bad = deadlines.run(con, rule, run_id, as_of)
+                results[rule.id] = RuleResult(rule, checked, bad, time.perf_counter() - t)
+        suites = {r.suite for r in rules if r.kind != "deadline"}
+        if suites:
+            ctx = expectations.context(docs_root or Path(DATA / "docs"))
+            for path in expectations.suite_files():
+                t = time.perf_counter()
+                outcomes = expectations.run_suite(ctx, con, path)
+                spent = (time.perf_counter() - t) / max(len(outcomes), 1)
+                for o in outcomes:
+                    if o.rule_id not in by_id:
+                        continue
+                    res = results[o.rule_id]
+                    res.checked += o.checked
+                    res.violations += len(o.failed)
+                    res.seconds += spent
+                    expectations.write(con, by_id[o.rule_id], run_id, o.failed)
+            if docs_root:
+                ctx.build_data_docs()
+                docs_index = docs_root / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+        for res in results.values():
+            r = res.rule
+            con.execute(
+                "insert into validation_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [run_id, run_at, as_of, r.id, r.clause, r.kind, r.severity, r.title_kk, r.title_ru, r.title_en,
+                 res.checked, res.violations, res.status, round(res.seconds, 3)],
+            )
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return run_id, list(results.values()), docs_index

@@ -1,0 +1,44 @@
+-- Results of `tartip validate`: one row per rule and run, and one row per flagged record.
+-- Earlier runs are kept; `current_violations` is the latest run.
+create table if not exists validation_runs (
+    run_id integer not null,
+    run_at timestamp not null,
+    as_of date not null,
+    rule_id varchar not null,
+    clause varchar not null,
+    kind varchar not null,
+    severity varchar not null,
+    title_kk varchar,
+    title_ru varchar,
+    title_en varchar,
+    records_checked bigint not null,
+    violations bigint not null,
+    status varchar not null,
+    seconds double
+);
+
+create table if not exists violations (
+    run_id integer not null,
+    rule_id varchar not null,
+    clause varchar not null,
+    kind varchar not null,
+    severity varchar not null,
+    record_table varchar not null,
+    record_id varchar not null,
+    reg_no varchar,
+    department_code varchar,
+    expected_value varchar,
+    actual_value varchar,
+    expected_date date,
+    actual_date date,
+    working_days_late integer,
+    message_kk varchar,
+    message_ru varchar,
+    message_en varchar,
+    source_file varchar,
+    sheet varchar,
+    row_no integer
+);
+
+create or replace view current_violations as
+select * from violations where run_id = (select max(run_id) from validation_runs);

@@ -1,0 +1,345 @@
+"""Every rule of the catalogue, table-driven: cases on both sides of each boundary, across Nauryz,
+the moved day off of 3 January 2025 and the working Sunday of 5 January 2025, and 19:00."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+import pytest
+
+from pipelines import load, model
+from pipelines.sources import by_kind
+from pipelines.validate import catalogue, run
+from tests.conftest import rows
+
+AS_OF = dt.date(2025, 6, 30)
+
+
+def write_export(path, kind: str, records: list[dict]) -> None:
+    """A CSV export of a kind, headed by each field's first alias, one row per record."""
+    src = by_kind(kind)
+    fields = [f for f in src.fields if any(f.name in r for r in records)]
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, delimiter=";")
+        w.writerow([f.aliases[0] for f in fields])
+        for r in records:
+            w.writerow([r.get(f.name, "") for f in fields])
+
+
+def flags(con, directory, tmp_path, kind: str, records: list[dict], rule_id: str, as_of=AS_OF) -> dict:
+    """Load the records, run one rule; return {reg_no: (flagged, working days late)}."""
+    path = tmp_path / f"{kind}.csv"
+    write_export(path, kind, records)
+    load.load_file(con, path)
+    model.build(con, directory)
+    run.run(con, [rule_id], as_of, docs_root=tmp_path / "docs")
+    got = {r[0]: (True, r[1]) for r in rows(
+        con, "select reg_no, working_days_late from violations where rule_id = ?", [rule_id])}
+    return got
+
+
+def doc(reg_no, received, registered, kind="Входящий", **kw):
+    return {"reg_no": reg_no, "received_at": received, "reg_date": registered, "doc_kind": kind,
+            "responsible": "Отдел образования", **kw}
+
+
+# ------------------------------------------------------------------ R-9.9 registration
+REGISTRATION = [
+    # reg_no, received, registered, urgent, expected flag, WD late
+    ("fri-1859-same", "14.03.2025 18:59", "14.03.2025", "", False, None),
+    ("fri-1859-mon", "14.03.2025 18:59", "17.03.2025", "", True, 1),
+    ("fri-1901-mon", "14.03.2025 19:01", "17.03.2025", "", False, None),
+    ("fri-1901-tue", "14.03.2025 19:01", "18.03.2025", "", True, 1),
+    ("nauryz-eve-ok", "20.03.2025 19:30", "26.03.2025", "", False, None),
+    ("nauryz-eve-late", "20.03.2025 19:30", "27.03.2025", "", True, 1),
+    ("urgent-sun-same", "23.03.2025 10:00", "23.03.2025", "Срочно", False, None),
+    ("urgent-sun-wed", "23.03.2025 10:00", "26.03.2025", "Срочно", True, 1),
+    ("sat-to-work-sun", "04.01.2025 11:00", "05.01.2025", "", False, None),
+    ("sat-to-mon", "04.01.2025 11:00", "06.01.2025", "", True, 1),
+    ("moved-off-3jan", "03.01.2025 10:00", "05.01.2025", "", False, None),
+    ("no-time-same", "14.03.2025", "14.03.2025", "", False, None),
+    ("no-time-next", "14.03.2025", "17.03.2025", "", True, 1),
+]
+
+
+def test_r_9_9_registration(con, directory, tmp_path):
+    records = [doc(n, rec, reg, urgency=u) for n, rec, reg, u, _, _ in REGISTRATION]
+    got = flags(con, directory, tmp_path, "edms", records, "R-9.9-REG")
+    for name, *_, flagged, late in REGISTRATION:
+        assert got.get(name, (False, None)) == (flagged, late), name
+
+
+def test_registration_of_other_kinds_is_not_checked(con, directory, tmp_path):
+    got = flags(con, directory, tmp_path, "edms", [doc("int", "14.03.2025 10:00", "20.03.2025", kind="Внутренний")],
+                "R-9.9-REG")
+    assert got == {}
+
+
+# ------------------------------------------------------------------ R-9.15 execution on time, R-9.21
+DUE = [
+    # reg_no, registered, due, extended, executed, card, urgent, flag, WD late
+    ("due-nauryz-ok", "03.03.2025", "21.03.2025", "", "26.03.2025", "исполнено", "", False, None),
+    ("due-nauryz-late", "03.03.2025", "21.03.2025", "", "27.03.2025", "исполнено", "", True, 1),
+    ("due-ok", "03.03.2025", "12.03.2025", "", "12.03.2025", "исполнено", "", False, None),
+    ("due-late", "03.03.2025", "12.03.2025", "", "13.03.2025", "исполнено", "", True, 1),
+    ("no-card", "03.03.2025", "12.03.2025", "", "12.03.2025", "", "", True, 71),  # R-9.21: not executed
+    ("default-30cd-ok", "03.03.2025", "", "", "02.04.2025", "исполнено", "", False, None),
+    ("default-30cd-late", "03.03.2025", "", "", "03.04.2025", "исполнено", "", True, 1),
+    ("urgent-3wd-ok", "20.03.2025", "", "", "28.03.2025", "исполнено", "Срочно", False, None),
+    ("urgent-3wd-late", "20.03.2025", "", "", "31.03.2025", "исполнено", "Срочно", True, 1),
+    ("extended-ok", "03.03.2025", "20.03.2025", "31.03.2025", "31.03.2025", "исполнено", "", False, None),
+    ("extended-late", "03.03.2025", "20.03.2025", "31.03.2025", "01.04.2025", "исполнено", "", True, 1),
+    ("due-3jan-off-ok", "20.12.2024", "03.01.2025", "", "05.01.2025", "исполнено", "", False, None),
+    ("due-3jan-off-late", "20.12.2024", "03.01.2025", "", "06.01.2025", "исполнено", "", True, 1),
+    ("open-not-due", "03.03.2025", "10.07.2025", "", "", "", "", False, None),
+    ("overdue", "03.03.2025", "27.06.2025", "", "", "", "", True, 1),
+]
+
+
+def test_r_9_15_execution_on_time_and_r_9_21(con, directory, tmp_path):
+    records = [{"reg_no": n, "reg_date": reg, "due_date": due, "extended_due_date": ext, "executed_at": ex,
+                "execution_note": card, "urgency": urg, "status": "Исполнен" if ex else "На исполнении",
+                "responsible": "Отдел культуры"} for n, reg, due, ext, ex, card, urg, *_ in DUE]
+    got = flags(con, directory, tmp_path, "edms", records, "R-9.15-DUE")
+    for name, *_, flagged, late in DUE:
+        assert got.get(name, (False, None)) == (flagged, late), name
+
+
+def test_as_of_decides_what_is_overdue(con, directory, tmp_path):
+    rec = [{"reg_no": "x", "reg_date": "03.03.2025", "due_date": "10.04.2025", "executed_at": "15.04.2025",
+            "execution_note": "исполнено", "responsible": "Отдел культуры"}]
+    assert flags(con, directory, tmp_path, "edms", rec, "R-9.15-DUE", dt.date(2025, 4, 10)) == {}
+    # as of 14 April the act of 15 April has not happened yet: overdue by 2 WD
+    assert rows(con, "select 1")  # connection still usable
+    run.run(con, ["R-9.15-DUE"], dt.date(2025, 4, 14), docs_root=None)
+    assert rows(con, "select working_days_late from violations where run_id = (select max(run_id) "
+                     "from validation_runs)") == [(2,)]
+
+
+def test_every_executor_answers_for_the_term(con, directory, tmp_path):
+    rec = [{"reg_no": "co", "reg_date": "03.03.2025", "due_date": "12.03.2025", "executed_at": "14.03.2025",
+            "execution_note": "исполнено", "responsible": "Отдел культуры",
+            "co_executors": "Отдел образования; Отдел ЖКХ"}]
+    flags(con, directory, tmp_path, "edms", rec, "R-9.15-DUE")
+    assert rows(con, "select department_code, working_days_late from violations order by 1") == [
+        ("DEP-CULT", 2), ("DEP-EDU", 2), ("DEP-HOUSING", 2)]
+
+
+# ------------------------------------------------------------------ protocols drawn up
+PROTOCOLS = [
+    # rule, meeting type, protocol no, meeting, protocol date, flag, WD late
+    ("R-5.34-DRAWN", "Аппаратное совещание", "a-ok", "20.03.2025", "26.03.2025", False, None),
+    ("R-5.34-DRAWN", "Аппаратное совещание", "a-late", "20.03.2025", "27.03.2025", True, 1),
+    ("R-8.7-DRAWN", "Заседание акимата", "s-ok", "14.03.2025", "17.03.2025", False, None),
+    ("R-8.7-DRAWN", "Заседание акимата", "s-late", "14.03.2025", "18.03.2025", True, 1),
+    ("R-5.46-DRAWN", "Оперативное совещание", "o-ok", "02.01.2025", "05.01.2025", False, None),
+    ("R-5.46-DRAWN", "Оперативное совещание", "o-late", "02.01.2025", "06.01.2025", True, 1),
+    ("R-5.54-DRAWN", "Комиссия по ЧС", "c-ok", "07.03.2025", "11.03.2025", False, None),
+    ("R-5.54-DRAWN", "Комиссия по ЧС", "c-late", "07.03.2025", "12.03.2025", True, 1),
+    ("R-8.5-DRAWN", "Совещание акима области", "r-ok", "14.03.2025", "18.03.2025", False, None),
+    ("R-8.5-DRAWN", "Совещание акима области", "r-late", "14.03.2025", "19.03.2025", True, 1),
+]
+
+
+@pytest.mark.parametrize("rule_id", sorted({p[0] for p in PROTOCOLS}))
+def test_protocol_drawn_up_in_time(con, directory, tmp_path, rule_id):
+    cases = [p for p in PROTOCOLS if p[0] == rule_id]
+    records = [{"meeting_type": mt, "protocol_no": no, "meeting_date": md, "protocol_date": pd_,
+                "item_no": "1", "task_text": "x", "executors": "Отдел культуры", "controller": "Орг. отдел"}
+               for _, mt, no, md, pd_, *_ in cases]
+    got = flags(con, directory, tmp_path, "protocols", records, rule_id)
+    for _, _, no, *_, flagged, late in cases:
+        assert got.get(no, (False, None)) == (flagged, late), no
+
+
+# ------------------------------------------------------------------ materials before meetings
+MATERIALS = [
+    # rule, meeting type, body, meeting date, submitted, flag, WD late
+    ("R-5.6-MATERIALS", "Заседание акимата", "Отдел образования", "26.03.2025", "14.03.2025", False, None),
+    ("R-5.6-MATERIALS", "Заседание акимата", "Отдел культуры", "26.03.2025", "17.03.2025", True, 1),
+    ("R-5.6-MATERIALS", "Заседание акимата", "Отдел ЖКХ", "26.03.2025", "", True, 69),
+    ("R-5.28-MATERIALS", "Аппаратное совещание", "Отдел образования", "06.01.2025", "31.12.2024", False, None),
+    ("R-5.28-MATERIALS", "Аппаратное совещание", "Отдел культуры", "06.01.2025", "05.01.2025", True, 1),
+    ("R-5.14-MATERIALS", "Совещание акима области", "Отдел образования", "27.03.2025", "20.03.2025", False, None),
+    ("R-5.14-MATERIALS", "Совещание акима области", "Отдел культуры", "27.03.2025", "26.03.2025", True, 1),
+]
+
+
+@pytest.mark.parametrize("rule_id", sorted({m[0] for m in MATERIALS}))
+def test_materials_submitted_in_time(con, directory, tmp_path, rule_id):
+    cases = [m for m in MATERIALS if m[0] == rule_id]
+    records = [{"meeting_type": mt, "meeting_date": md, "body": body, "material": "Справка", "submitted_at": sub}
+               for _, mt, body, md, sub, *_ in cases]
+    got = flags(con, directory, tmp_path, "materials", records, rule_id)
+    got = {k.split(":")[0]: v for k, v in got.items()}
+    for _, _, body, *_, flagged, late in cases:
+        assert got.get(body, (False, None)) == (flagged, late), body
+
+
+# ------------------------------------------------------------------ citizens' appeals
+def appeal(reg_no, received, registered, **kw):
+    return {"reg_no": reg_no, "received_at": received, "registered_at": registered, "appeal_kind": "Жалоба",
+            "department": "Отдел образования", **kw}
+
+
+APPEALS = [
+    ("R-12.6-REG", appeal("reg-1859", "14.03.2025 18:59", "14.03.2025"), False, None),
+    ("R-12.6-REG", appeal("reg-1901", "14.03.2025 19:01", "17.03.2025"), False, None),
+    ("R-12.6-REG", appeal("reg-late", "14.03.2025 19:01", "18.03.2025"), True, 1),
+    ("R-12.6-REG", appeal("reg-nauryz", "21.03.2025 10:00", "26.03.2025"), False, None),
+    ("R-12.9-FORWARD", appeal("fw-ok", "20.03.2025 10:00", "20.03.2025", forwarded_to="Облыстық басқарма",
+                              forwarded_at="28.03.2025"), False, None),
+    ("R-12.9-FORWARD", appeal("fw-late", "20.03.2025 10:00", "20.03.2025", forwarded_to="Облыстық басқарма",
+                              forwarded_at="31.03.2025"), True, 1),
+    ("APPC-76-ANSWER", appeal("ans-ok", "05.03.2025 10:00", "05.03.2025", answered_at="01.04.2025",
+                              result="Түсіндірілді"), False, None),
+    ("APPC-76-ANSWER", appeal("ans-late", "05.03.2025 10:00", "05.03.2025", answered_at="02.04.2025",
+                              result="Түсіндірілді"), True, 1),
+    ("APPC-76-ANSWER", appeal("ans-no-result", "05.03.2025 10:00", "05.03.2025", answered_at="01.04.2025"),
+     True, 60),
+]
+
+
+@pytest.mark.parametrize("rule_id", sorted({a[0] for a in APPEALS}))
+def test_appeal_terms(con, directory, tmp_path, rule_id):
+    cases = [a for a in APPEALS if a[0] == rule_id]
+    got = flags(con, directory, tmp_path, "appeals", [a[1] for a in cases], rule_id)
+    for _, rec, flagged, late in cases:
+        assert got.get(rec["reg_no"], (False, None)) == (flagged, late), rec["reg_no"]
+
+
+# ------------------------------------------------------------------ form rules (Great Expectations)
+FORM = [
+    # rule, kind, records, reg_no flagged
+    ("R-9.21-CARD", "edms", [
+        {"reg_no": "no-card", "reg_date": "03.03.2025", "status": "Исполнен", "executed_at": "05.03.2025"},
+        {"reg_no": "card", "reg_date": "03.03.2025", "status": "Исполнен", "executed_at": "05.03.2025",
+         "execution_note": "Исполнено, ответ №5"},
+        {"reg_no": "open", "reg_date": "03.03.2025", "status": "На исполнении"}], {"no-card"}),
+    ("R-9.9-OUTREF", "edms", [
+        {"reg_no": "no-out", "reg_date": "03.03.2025", "doc_kind": "Входящий", "out_date": "01.03.2025"},
+        {"reg_no": "out", "reg_date": "03.03.2025", "doc_kind": "Входящий", "out_no": "5-1",
+         "out_date": "01.03.2025"},
+        {"reg_no": "internal", "reg_date": "03.03.2025", "doc_kind": "Внутренний"}], {"no-out"}),
+    ("R-9.9-PHONE", "edms", [
+        {"reg_no": "no-phone", "reg_date": "03.03.2025", "doc_kind": "Входящий"},
+        {"reg_no": "phone", "reg_date": "03.03.2025", "doc_kind": "Входящий", "executor_phone": "21-15"}],
+     {"no-phone"}),
+    ("R-9.13-ACTING", "edms", [
+        {"reg_no": "acting", "reg_date": "03.03.2025", "doc_kind": "Входящий", "signed_by": "и.о. руководителя Б.",
+         "correspondent": "ТОО «Отырар-Су»"},
+        {"reg_no": "acting-order", "reg_date": "03.03.2025", "doc_kind": "Входящий", "signed_by": "и.о. Б.",
+         "acting_order": "Приказ №5", "correspondent": "ТОО «Отырар-Су»"},
+        {"reg_no": "acting-higher", "reg_date": "03.03.2025", "doc_kind": "Входящий", "signed_by": "м.а. Б.",
+         "correspondent": "Министерство финансов РК"},
+        {"reg_no": "head", "reg_date": "03.03.2025", "doc_kind": "Входящий", "signed_by": "Руководитель Б."}],
+     {"acting"}),
+    ("R-11.6-REQUEST", "edms", [
+        {"reg_no": "no-request", "reg_date": "03.03.2025", "doc_kind": "Исходящий",
+         "correspondent": "Аппарат акима Туркестанской области", "summary": "Информация об исполнении №5"},
+        {"reg_no": "remove", "reg_date": "03.03.2025", "doc_kind": "Исходящий",
+         "correspondent": "Аппарат акима Туркестанской области", "summary": "Просим снять с контроля"},
+        {"reg_no": "extend", "reg_date": "03.03.2025", "doc_kind": "Исходящий",
+         "correspondent": "Түркістан облысы әкімінің аппараты", "summary": "Мерзімді ұзартуды сұраймыз"},
+        {"reg_no": "not-region", "reg_date": "03.03.2025", "doc_kind": "Исходящий",
+         "correspondent": "ТОО «Отырар-Су»", "summary": "Ответ"}], {"no-request"}),
+    ("R-9.15-COORD", "edms", [
+        {"reg_no": "two", "reg_date": "03.03.2025", "responsible": "Отдел культуры",
+         "co_executors": "Отдел образования"},
+        {"reg_no": "two-marked", "reg_date": "03.03.2025", "responsible": "Отдел культуры",
+         "co_executors": "Отдел образования (свод)"},
+        {"reg_no": "one", "reg_date": "03.03.2025", "responsible": "Отдел культуры"}], {"two"}),
+]
+
+
+@pytest.mark.parametrize(("rule_id", "kind", "records", "expected"), FORM, ids=[f[0] for f in FORM])
+def test_form_rules(con, directory, tmp_path, rule_id, kind, records, expected):
+    records = [{"responsible": "Отдел культуры", **r} for r in records]
+    got = flags(con, directory, tmp_path, kind, records, rule_id)
+    assert set(got) == expected
+
+
+PROTOCOL_FORM = [
+    ("R-8.5-CONTROLLER", [{"protocol_no": "no-ctl", "controller": ""}, {"protocol_no": "ctl", "controller": "Орг"}],
+     {"no-ctl"}),
+    ("R-8.8-SIGNED", [
+        {"protocol_no": "spec", "execution_info": "исполнено", "info_signed_by": "Главный специалист"},
+        {"protocol_no": "acting", "execution_info": "исполнено", "info_signed_by": "и.о. руководителя"},
+        {"protocol_no": "head", "execution_info": "исполнено", "info_signed_by": "Руководитель отдела"}],
+     {"spec п.1"}),
+]
+
+
+@pytest.mark.parametrize(("rule_id", "records", "expected"), PROTOCOL_FORM, ids=[p[0] for p in PROTOCOL_FORM])
+def test_protocol_form_rules(con, directory, tmp_path, rule_id, records, expected):
+    base = {"meeting_type": "Аппаратное совещание", "meeting_date": "20.03.2025", "item_no": "1",
+            "task_text": "x", "executors": "Отдел культуры", "controller": "Орг"}
+    got = flags(con, directory, tmp_path, "protocols", [{**base, **r} for r in records], rule_id)
+    assert set(got) == expected
+
+
+MATERIAL_FORM = [
+    ("R-5.6-PAGES", "Заседание акимата", [("Справка", "5", "", "kk, ru"), ("Анықтама", "6", "", "kk, ru")], {6}),
+    ("R-5.28-PAGES", "Аппаратное совещание", [("Справка", "3", "", "kk"), ("Справка", "4", "", "kk")], {4}),
+    ("R-5.6-SIZE", "Заседание акимата", [("Презентация", "", "10", "kk, ru"), ("Презентация", "", "10,5", "kk, ru")],
+     {"10.5"}),
+    ("R-5.6-LANG", "Заседание акимата", [("Доклад", "2", "", "kk, ru"), ("Доклад", "2", "", "ru")], {"ru"}),
+]
+
+
+@pytest.mark.parametrize(("rule_id", "meeting", "items", "expected"), MATERIAL_FORM, ids=[m[0] for m in MATERIAL_FORM])
+def test_material_form_rules(con, directory, tmp_path, rule_id, meeting, items, expected):
+    bodies = ["Отдел образования", "Отдел культуры"]
+    records = [{"meeting_type": meeting, "meeting_date": "26.03.2025", "body": b, "material": m,
+                "submitted_at": "10.03.2025", "pages": p, "size_mb": s, "languages": lang}
+               for b, (m, p, s, lang) in zip(bodies, items, strict=True)]
+    flags(con, directory, tmp_path, "materials", records, rule_id)
+    got = {r[0] for r in rows(con, "select actual_value from violations where rule_id = ?", [rule_id])}
+    assert {str(int(v)) if isinstance(v, int) else str(v) for v in expected} == {
+        v.removesuffix(".0") for v in got}
+
+
+# ------------------------------------------------------------------ what every flag carries
+def test_a_flag_carries_rule_clause_messages_department_dates_and_lineage(con, directory, tmp_path):
+    recs = [{"reg_no": "late", "reg_date": "03.03.2025", "due_date": "12.03.2025", "executed_at": "14.03.2025",
+             "execution_note": "исполнено", "responsible": "Білім бөлімі"}]
+    flags(con, directory, tmp_path, "edms", recs, "R-9.15-DUE")
+    (v,) = rows(con, "select rule_id, clause, department_code, expected_date::varchar, actual_date::varchar, "
+                     "working_days_late, message_kk, message_ru, message_en, source_file, row_no from violations")
+    assert v[:6] == ("R-9.15-DUE", "R-9.15", "DEP-EDU", "2025-03-12", "2025-03-14", 2)
+    assert "12.03.2025" in v[6] and "ж.к." in v[6]
+    assert v[7] == "late: срок 12.03.2025, исполнение: 14.03.2025 (опоздание 2 раб. дн.)"
+    assert "WD late" in v[8]
+    assert v[9].endswith("edms.csv") and v[10] == 2
+
+
+def test_runs_are_kept_and_summarised(con, directory, tmp_path):
+    recs = [{"reg_no": "late", "reg_date": "03.03.2025", "due_date": "12.03.2025", "responsible": "Отдел культуры"}]
+    flags(con, directory, tmp_path, "edms", recs, "R-9.15-DUE")
+    run.run(con, ["R-9.15"], AS_OF, docs_root=None)  # by clause
+    assert rows(con, "select run_id, rule_id, records_checked, violations, status from validation_runs "
+                     "order by run_id") == [(1, "R-9.15-DUE", 1, 1, "fail"), (2, "R-9.15-DUE", 1, 1, "fail"),
+                                            (2, "R-9.15-COORD", 0, 0, "pass")]
+    assert rows(con, "select count(*) from violations") == [(2,)]
+    assert rows(con, "select count(*) from current_violations") == [(1,)]
+
+
+def test_catalogue_is_consistent():
+    rules = catalogue.load()
+    ids = {r.id for r in rules}
+    import json
+
+    from pipelines.validate.expectations import suite_files
+    in_suites = {e["meta"]["rule_id"] for p in suite_files()
+                 for e in json.loads(p.read_text(encoding="utf-8"))["expectations"]}
+    assert in_suites <= ids
+    assert {r.id for r in rules if r.kind != "deadline"} == in_suites
+    for r in rules:
+        assert r.clause and all(r.title(lang) for lang in ("kk", "ru", "en"))
+        assert "{record}" in r.message_kk and "{record}" in r.message_ru and "{record}" in r.message_en
+
+
+def test_unknown_rule_is_refused(con):
+    with pytest.raises(ValueError, match="R-99"):
+        run.run(con, ["R-99"], AS_OF, docs_root=None)
