@@ -13,6 +13,7 @@ $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	-$(VENV)/bin/tartip docs-assets
 	touch $@
 
 install: $(VENV)/.installed   ## virtualenv with the project and its dev tools
@@ -36,7 +37,8 @@ test: install lint   ## lint and the whole test suite (what .ci/run calls)
 	$(VENV)/bin/pytest -q
 
 bench: install   ## benchmarks (national scale: needs ~3 GB of disk and some minutes)
-	$(PY) benchmarks/ingest.py
+	$(PY) benchmarks/ingest.py --keep
+	$(PY) benchmarks/validate.py
 
 clean:
 	rm -rf $(VENV) $(DB) $(DEMO) .pytest_cache

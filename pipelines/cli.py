@@ -189,7 +189,9 @@ def validate(db_path: Path | None, rules: tuple[str, ...], strict: bool, as_of, 
         if not db.table_exists(con, "task_assignments"):
             raise click.ClickException("nothing loaded yet / данные не загружены: run `tartip ingest` first")
         try:
-            run_id, results, docs = run.run(con, list(rules) or None, as_of.date() if as_of else None)
+            db_file = db_path or paths.default_db()
+            run_id, results, docs = run.run(con, list(rules) or None, as_of.date() if as_of else None,
+                                            docs_root=run.docs_root_for(db_file))
         except ValueError as e:
             raise click.ClickException(str(e)) from e
     finally:
@@ -200,3 +202,21 @@ def validate(db_path: Path | None, rules: tuple[str, ...], strict: bool, as_of, 
         click.echo(f"Data Docs: {docs}")
     if strict and any(r.rule.severity == "error" and r.violations for r in results):
         sys.exit(2)
+
+
+@main.command(name="docs-assets")
+def docs_assets() -> None:
+    """Fetch the scripts and styles of the Data Docs from the npm registry, for offline use.
+
+    Run once by `make install`; without them the Data Docs still open, unstyled.
+
+    \b
+    Example:
+      tartip docs-assets
+    """
+    from pipelines.validate import docs_offline
+
+    missing = docs_offline.fetch()
+    if missing:
+        raise click.ClickException(f"could not fetch / не удалось получить: {', '.join(missing)}")
+    click.echo(f"Data Docs assets in {docs_offline.VENDOR}")

@@ -62,7 +62,7 @@ def run(inputs: list[Path], db_path: Path, org_file: Path, echo=click.echo, vali
         if changed and validate:
             from pipelines.validate import run as validation
 
-            run_id, results, docs = validation.run(con)
+            run_id, results, docs = validation.run(con, docs_root=validation.docs_root_for(db_path))
             echo(f"validation run #{run_id}: "
                  f"{sum(r.violations for r in results if r.rule.severity == 'error'):,} errors, "
                  f"{sum(r.violations for r in results if r.rule.severity == 'warning'):,} warnings"

@@ -33,7 +33,7 @@ def flags(con, directory, tmp_path, kind: str, records: list[dict], rule_id: str
     write_export(path, kind, records)
     load.load_file(con, path)
     model.build(con, directory)
-    run.run(con, [rule_id], as_of, docs_root=tmp_path / "docs")
+    run.run(con, [rule_id], as_of)
     got = {r[0]: (True, r[1]) for r in rows(
         con, "select reg_no, working_days_late from violations where rule_id = ?", [rule_id])}
     return got

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -51,13 +52,19 @@ def _quiet() -> None:
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
 
 
-def context(docs_root: Path):
-    """A file-backed GX context under docs_root (Data Docs are written there)."""
+def context(docs_root: Path | None):
+    """A file-backed GX context under docs_root (Data Docs are written there), or an in-memory one."""
     _quiet()
     import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    docs_root.mkdir(parents=True, exist_ok=True)
-    return gx.get_context(mode="file", project_root_dir=str(docs_root))
+    if docs_root is None:
+        ctx = gx.get_context(mode="ephemeral")
+    else:
+        docs_root.mkdir(parents=True, exist_ok=True)
+        ctx = gx.get_context(mode="file", project_root_dir=str(docs_root))
+    ctx.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    return ctx
 
 
 def run_suite(ctx, con: duckdb.DuckDBPyConnection, path: Path) -> list[Outcome]:
@@ -68,11 +75,9 @@ def run_suite(ctx, con: duckdb.DuckDBPyConnection, path: Path) -> list[Outcome]:
     doc = load_suite(path)
     name = doc["name"]
     frame = con.execute((EXPECTATIONS / doc["meta"]["frame"]).read_text(encoding="utf-8")).df()
-    for store, key in ((ctx.validation_definitions, name), (ctx.suites, name)):
-        try:
-            store.delete(key)
-        except Exception:  # noqa: BLE001 - absent on the first run
-            pass
+    for store in (ctx.validation_definitions, ctx.suites):
+        with contextlib.suppress(Exception):  # absent on the first run
+            store.delete(name)
     try:
         ds = ctx.data_sources.get(name)
     except (KeyError, ValueError):

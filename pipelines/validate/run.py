@@ -10,10 +10,12 @@ from pathlib import Path
 import duckdb
 
 from pipelines import db
-from pipelines.paths import DATA
 from pipelines.validate import catalogue, deadlines, expectations
 
-DOCS_ROOT = DATA / "docs"
+
+def docs_root_for(db_path: Path | str) -> Path:
+    """Where the Data Docs of a database go: a docs/ folder beside the database file."""
+    return Path(db_path).resolve().parent / "docs"
 
 
 @dataclass
@@ -38,8 +40,11 @@ def default_as_of(con: duckdb.DuckDBPyConnection) -> dt.date:
 
 
 def run(con: duckdb.DuckDBPyConnection, rule_ids: list[str] | None = None, as_of: dt.date | None = None,
-        docs_root: Path | None = DOCS_ROOT) -> tuple[int, list[RuleResult], Path | None]:
-    """Check the rules on the loaded data in one transaction; return (run id, results, Data Docs index)."""
+        docs_root: Path | None = None) -> tuple[int, list[RuleResult], Path | None]:
+    """Check the rules on the loaded data in one transaction; return (run id, results, Data Docs index).
+
+    docs_root: where to build the Data Docs (None: run the suites without building them).
+    """
     rules = catalogue.load()
     if rule_ids:
         unknown = set(rule_ids) - {r.id for r in rules} - {r.clause for r in rules}
@@ -61,7 +66,7 @@ def run(con: duckdb.DuckDBPyConnection, rule_ids: list[str] | None = None, as_of
                 results[rule.id] = RuleResult(rule, checked, bad, time.perf_counter() - t)
         suites = {r.suite for r in rules if r.kind != "deadline"}
         if suites:
-            ctx = expectations.context(docs_root or Path(DATA / "docs"))
+            ctx = expectations.context(docs_root)
             for path in expectations.suite_files():
                 t = time.perf_counter()
                 outcomes = expectations.run_suite(ctx, con, path)
@@ -75,8 +80,11 @@ def run(con: duckdb.DuckDBPyConnection, rule_ids: list[str] | None = None, as_of
                     res.seconds += spent
                     expectations.write(con, by_id[o.rule_id], run_id, o.failed)
             if docs_root:
+                from pipelines.validate import docs_offline
+
                 ctx.build_data_docs()
                 docs_index = docs_root / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+                docs_offline.localise(docs_index.parent)
         for res in results.values():
             r = res.rule
             con.execute(

@@ -30,7 +30,7 @@ edms_executors as (
             else m.department_code
         end as department_code,
         coalesce(m.is_marked, false) as is_marked,
-        r.row_no * 1000 + r.part * 100 + coalesce(m.pos, 1) as seq
+        r.row_no::bigint * 1000 + r.part * 100 + coalesce(m.pos, 1) as seq
     from edms_cells as r
     left join name_map as m on m.cell = r.cell
     left join name_map as dm on dm.cell = r.department and dm.pos = 1
@@ -107,7 +107,7 @@ protocols as (
         m.name as executor_name,
         m.department_code,
         coalesce(m.is_marked, false) as is_marked,
-        p.row_no * 1000 + coalesce(m.pos, 1) as seq,
+        p.row_no::bigint * 1000 + coalesce(m.pos, 1) as seq,
         coalesce(p.protocol_date, p.meeting_date) as assigned_date,
         p.due_date,
         p.due_text as due_date_text,
