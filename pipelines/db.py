@@ -14,7 +14,7 @@ LINEAGE = (
     ("source_file", "varchar not null"),
     ("file_sha256", "varchar not null"),
     ("sheet", "varchar"),
-    ("row_no", "integer not null"),
+    ("row_no", "integer"),
 )
 
 

@@ -56,11 +56,13 @@ def _q(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _mapped_select(layout: Layout, relation: str, width: int) -> str:
-    """SELECT that maps a relation of c0..cN text columns (+ ord) to a source's raw columns."""
+def _mapped_select(layout: Layout, relation: str, width: int, numbered: bool) -> str:
+    """SELECT that maps a relation of c0..cN text columns (+ ord when numbered) to a source's raw columns."""
     src = layout.source
     by_field = {name: j for j, name in layout.mapping.items()}
-    cols = [f"ord + {layout.header_row} as row_no"]
+    # CSV rows are numbered after the insert from their rowid (read_csv keeps the file's order;
+    # WITH ORDINALITY would halve the load speed); workbook rows carry their ordinal
+    cols = [f"ord + {layout.header_row} as row_no" if numbered else "null::integer as row_no"]
     for f in src.field_names:
         cols.append(f"c{by_field[f]} as {f}" if f in by_field else f"null::varchar as {f}")
     extras = [(j, layout.extras.get(j, f"column_{j + 1}")) for j in range(width)
@@ -70,12 +72,16 @@ def _mapped_select(layout: Layout, relation: str, width: int) -> str:
         cols.append(f"case when coalesce({', '.join(f'c{j}' for j, _ in extras)}) is null "
                     f"then null else json_object({pairs}) end as extra")
     else:
-        cols.append("null::json as extra")
+        cols.append("null::varchar as extra")
     first = ", ".join(f"c{j}" for j in range(min(3, width)))
     cols.append(f"regexp_matches(lower(concat_ws(' ', {first})), {_q(TOTALS)}) as is_total")
     # empty cells arrive as NULL from both readers; whitespace-only rows end up "skipped"
-    nonempty = f"coalesce({', '.join(f'c{j}' for j in range(width))}) is not null"
-    return f"select {', '.join(cols)} from {relation} where {nonempty}"
+    cols.append(f"coalesce({', '.join(f'c{j}' for j in range(width))}) is null as is_empty")
+    return f"select {', '.join(cols)} from {relation}"
+
+
+
+EMPTY = 255  # quarantine_reason of an empty line: dropped, neither loaded nor quarantined
 
 
 def _reasons(src: Source) -> list[tuple[str, str, str]]:
@@ -87,47 +93,54 @@ def _reasons(src: Source) -> list[tuple[str, str, str]]:
              "қорытынды жол, қолтаңба немесе міндетті өрістері жоқ ескерту"), *src.quarantine]
 
 
-def _insert_raw(con, layout: Layout, relation: str, width: int, lineage: dict) -> int:
+def _insert_raw(con, layout: Layout, relation: str, width: int, lineage: dict, numbered: bool) -> int:
     """Insert the rows of one sheet into the raw table, with their quarantine reason; return the count.
 
     Every expression is computed once per row in one pass over the file (the key date is
     parsed once and serves both the key and the checks).
     """
     src = layout.source
-    fields = src.field_names
+    # only the columns the file has are written; the others keep their default (null)
+    present = [f for f in src.field_names if f in layout.mapping.values()]
+    has_extra = len(layout.mapping) < width
     keyh = ", ".join(f"coalesce(lower(cast({k} as varchar)), '')" for k in src.key)
-    rowh = ", ".join(f"coalesce({f}, '')" for f in fields) + ", coalesce(extra::varchar, '')"
-    reason = " ".join(f"when {c} then {i}" for i, (c, _, _) in enumerate(_reasons(src)))
+    rowh = ", ".join(src.field_names) + ", extra"
+    reason = f"when is_empty then {EMPTY} " + " ".join(
+        f"when {c} then {i}" for i, (c, _, _) in enumerate(_reasons(src)))
+    columns = ["load_id", "source_file", "file_sha256", "sheet", "row_no", *present,
+               *(["extra"] if has_extra else []), "key_hash", "row_hash", "quarantine_reason"]
     sql = f"""
-        insert into {src.table}
+        insert into {src.table} ({', '.join(columns)})
         select {lineage['load_id']}, {_q(lineage['source_file'])}, {_q(lineage['sha'])},
                {_q(layout.sheet) if layout.sheet else 'null'}, row_no,
-               {', '.join(fields)}, extra,
+               {', '.join(present)}, {'extra, ' if has_extra else ''}
                case when is_total then null else hash({keyh}) end,
                hash({rowh}),
                case {reason} end
         from (
             select *, parse_date({src.key_date}) as key_date
-            from ({_mapped_select(layout, relation, width)})
+            from ({_mapped_select(layout, relation, width, numbered)})
         )
     """
     return db.one(con, sql)[0]
 
 
-def _quarantine_rows(con, src: Source, load_id: int) -> tuple[int, int]:
-    """Move this load's unloadable rows from raw to quarantine; return (skipped, quarantined)."""
+def _quarantine_rows(con, src: Source, load_id: int) -> tuple[int, int, int]:
+    """Move this load's unloadable rows from raw to quarantine; return (skipped, quarantined, empty)."""
     reasons = _reasons(src)
     case_ru = " ".join(f"when {i} then {_q(ru)}" for i, (_, ru, _) in enumerate(reasons))
     case_kk = " ".join(f"when {i} then {_q(kk)}" for i, (_, _, kk) in enumerate(reasons))
     struct = ", ".join(f"{f} := {f}" for f in src.field_names) + ", extra := extra"
     where = f"load_id = {load_id} and quarantine_reason is not null"
+    empty = db.one(con, f"select count(*) from {src.table} where load_id = {load_id} "
+                        f"and quarantine_reason = {EMPTY}")[0]
     con.execute(f"""
         insert into quarantine
         select load_id, {_q(src.kind)}, source_file, file_sha256, sheet, row_no,
                case quarantine_reason {case_ru} end, case quarantine_reason {case_kk} end,
                to_json(struct_pack({struct})), null,
                case when quarantine_reason = 0 then 'skipped' else 'invalid' end
-        from {src.table} where {where}
+        from {src.table} where {where} and quarantine_reason <> {EMPTY}
     """)
     con.execute(f"delete from {src.table} where {where}")
     skipped, bad = db.one(con, f"""
@@ -135,7 +148,7 @@ def _quarantine_rows(con, src: Source, load_id: int) -> tuple[int, int]:
                count(*) filter (where reason_code = 'invalid')
         from quarantine where load_id = {load_id} and raw_line is null
     """)
-    return skipped, bad
+    return skipped, bad, empty
 
 
 def _changes(con, src: Source, load_id: int) -> tuple[int, int, int]:
@@ -166,10 +179,12 @@ def _load_csv(con, path: Path, load_id: int, lineage: dict, summary: Summary):
         relation = (
             f"read_csv({_q(str(f.path))}, delim={_q(f.delimiter)}, quote='\"', escape='\"', "
             f"header=false, skip={layout.header_row}, columns={columns}, auto_detect=false, "
-            f"store_rejects=true, rejects_table='{rej}', rejects_scan='{rej}_scan', "
-            f"max_line_size=10000000) with ordinality as t(c{', c'.join(map(str, range(n)))}, ord)"
+            f"store_rejects=true, rejects_table='{rej}', rejects_scan='{rej}_scan', max_line_size=10000000)"
         )
-        inserted = _insert_raw(con, layout, relation, n, lineage)
+        inserted = _insert_raw(con, layout, relation, n, lineage, numbered=False)
+        table = layout.source.table
+        con.execute(f"update {table} set row_no = rowid - (select min(rowid) from {table} where load_id = {load_id}) "
+                    f"+ {layout.header_row + 1} where load_id = {load_id}")
         rejects = con.execute(
             f"select line, arg_min(error_message, column_idx), trim(any_value(csv_line), e'\\r\\n') "
             f"from {rej} group by line order by line"
@@ -205,7 +220,7 @@ def _load_excel(con, path: Path, load_id: int, lineage: dict, summary: Summary):
         con.register(name, s.table)
         try:
             width = s.table.num_columns - 1
-            inserted += _insert_raw(con, s.layout, name, width, lineage)
+            inserted += _insert_raw(con, s.layout, name, width, lineage, numbered=True)
         finally:
             con.unregister(name)
         summary.sheets.append(s.layout.sheet)
@@ -248,7 +263,8 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, resolve=None) -> Summa
         except duckdb.Error as e:
             raise ReadError(f"{path}: файл не читается / файл оқылмайды: {e}") from e
         summary.kind, summary.load_id = src.kind, load_id
-        skipped, invalid = _quarantine_rows(con, src, load_id)
+        skipped, invalid, empty = _quarantine_rows(con, src, load_id)
+        inserted -= empty
         summary.rows_read = inserted + rejected
         summary.rows_skipped = skipped
         summary.rows_quarantined = invalid + rejected
