@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
@@ -23,7 +24,9 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
     if read_only:
         return duckdb.connect(str(path), read_only=True)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(str(path))
+    # a cap well under the machine's memory: big loads and model builds spill to disk instead
+    limit = os.environ.get("TARTIP_MEMORY_LIMIT", "8GB")
+    return duckdb.connect(str(path), config={"memory_limit": limit})
 
 
 def run_sql_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:

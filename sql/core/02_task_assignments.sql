@@ -4,10 +4,8 @@
 create or replace table task_assignments as
 with edms_rows as (
     select e.*, d.document_id
-    from stg_edms as e
-    inner join documents as d
-        on e.org_name = d.org_name and e.reg_no = d.reg_no
-        and year(e.reg_date) = year(d.reg_date) and e.load_id = d.load_id
+    from edms_current as e
+    inner join (select key_hash, document_id from documents) as d using (key_hash)
 ),
 
 edms_cells as (

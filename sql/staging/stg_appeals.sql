@@ -45,6 +45,7 @@ final as (
         clean(status) as status_raw,
         status_code(status) as status,
         extra,
+        key_hash,
         row_hash
     from source
 )

@@ -54,6 +54,7 @@ final as (
         clean(controller) as controller,
         clean(answer_doc) as answer_doc,
         extra,
+        key_hash,
         row_hash
     from source
 )

@@ -34,6 +34,7 @@ final as (
         parse_bool(signed_first_head) as is_signed_first_head,
         parse_bool(agreed_deputy) as is_agreed_deputy,
         extra,
+        key_hash,
         row_hash
     from source
 )

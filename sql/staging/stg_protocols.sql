@@ -44,6 +44,7 @@ final as (
         len(regexp_extract_all(coalesce(extension, ''), '\d{1,2}\.\d{1,2}\.\d{2,4}'))
             as extension_count,
         extra,
+        key_hash,
         row_hash
     from source
 )
