@@ -69,3 +69,10 @@ def one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) ->
     """
     rows = con.execute(sql, params or []).fetchall()
     return rows[0] if rows else None
+
+
+def render(sql: str, params: dict) -> str:
+    """Fill the {name} placeholders of a SQL file (other braces are left alone)."""
+    for key, value in params.items():
+        sql = sql.replace("{" + key + "}", str(value))
+    return sql

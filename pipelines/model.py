@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import tomllib
+
 import duckdb
 import pandas as pd
 
-from pipelines import calendar, org, schema, settings
-from pipelines.paths import SQL
+from pipelines import calendar, db, org, schema, settings
+from pipelines.paths import DATA, SQL
+
+LABELS = DATA / "labels.toml"
 
 # raw text columns that name units, per raw table
 NAME_COLUMNS = {
@@ -68,6 +72,12 @@ def write_reference(con: duckdb.DuckDBPyConnection, directory: org.Directory) ->
         from cal_df order by date
     """)
     con.unregister("cal_df")
+    with open(LABELS, "rb") as f:
+        labels = tomllib.load(f)
+    rows = [(kind, code, *names) for kind, entries in labels.items() for code, names in entries.items()]
+    con.execute("create or replace table labels (kind varchar, code varchar, name_kk varchar, "
+                "name_ru varchar, name_en varchar)")
+    con.executemany("insert into labels values (?, ?, ?, ?, ?)", rows)
 
 
 def build(con: duckdb.DuckDBPyConnection, directory: org.Directory) -> None:
@@ -93,6 +103,9 @@ def build(con: duckdb.DuckDBPyConnection, directory: org.Directory) -> None:
         con.unregister("cells_df")
         for path in sorted((SQL / "core").glob("*.sql")):
             con.execute(path.read_text(encoding="utf-8"))
+        params = settings.sql_params()
+        for path in sorted((SQL / "marts").glob("*.sql")):
+            con.execute(db.render(path.read_text(encoding="utf-8"), params))
         schema.apply_comments(con)
         con.commit()
     except BaseException:

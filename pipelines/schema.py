@@ -42,10 +42,26 @@ def tables() -> dict[str, dict]:
     return {**{k: v for k, v in _load().items() if not k.startswith("_")}, **_raw_tables()}
 
 
+# views that only mirror a table take its column descriptions
+MIRRORS = {"mart_tasks": "tasks", "current_violations": "violations"}
+INTERNAL_PREFIXES = ("stg_",)  # typed staging views: internal, documented by their SQL files
+
+
 def describe(table: str, column: str) -> list[str] | None:
     """The [kk, ru, en] description of a column, or None when it has none."""
     t = tables().get(table, {})
-    return t.get("columns", {}).get(column) or _load()["_common"].get(column)
+    own = t.get("columns", {}).get(column)
+    if own is None and table in MIRRORS:
+        return describe(MIRRORS[table], column)
+    return own or _load()["_common"].get(column)
+
+
+def undescribed_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Tables and views of the database that schema.toml does not describe."""
+    names = [r[0] for r in con.execute(
+        "select table_name from information_schema.tables where table_schema = 'main' "
+        "and table_catalog = current_database()").fetchall()]
+    return sorted(n for n in names if n not in tables() and not n.startswith(INTERNAL_PREFIXES))
 
 
 def undocumented(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -39,3 +39,15 @@ def terms(path: Path = SETTINGS) -> dict[str, Term]:
 def term(key: str) -> Term:
     """Return one term by key (KeyError names a missing setting)."""
     return terms()[key]
+
+
+def sql_params() -> dict:
+    """The settings the SQL of the marts and rules is written with, by placeholder name."""
+    cal = load()["calendar"]
+    return {
+        "default_cd": term("document_default").days,
+        "urgent_wd": term("document_urgent").days,
+        "appeal_wd": term("appeal_answer").days,
+        "move_day_off": "true" if cal["deadline_on_day_off_moves"] else "false",
+        "workday_end": cal["workday_end"],
+    }

@@ -6,8 +6,12 @@ from pipelines import schema
 from tests.conftest import rows
 
 
-def test_every_column_has_a_description(con, ingest):
+def test_every_table_and_column_has_a_description(con, ingest):
+    from pipelines.validate import run
+
     ingest("edms_ru_cp1251.csv", "protocols_ru.xlsx", "materials_ru.csv", "appeals_kk.xlsx")
+    run.run(con, ["R-9.21"])
+    assert schema.undescribed_tables(con) == []
     assert schema.undocumented(con) == []
 
 

@@ -75,7 +75,8 @@ def protocols(units: pd.DataFrame, wd: WorkingDays, seed: int, year: int,
                 execs = deps.sample(rnd.choice([1, 1, 1, 2, 3]), random_state=rnd.randint(0, 1 << 30))
                 first = execs.iloc[0]
                 p = prof.loc[first["code"]]
-                periodic = rnd.random() < 0.08
+                # periodic items are few and recent: the register keeps only the latest report
+                periodic = meeting.month >= 9 and rnd.random() < 0.15
                 due = wd.shift(protocol_date, rnd.randint(5, 40))
                 extension = "-"
                 if rnd.random() < p["p_extension"]:
@@ -112,7 +113,8 @@ def protocols(units: pd.DataFrame, wd: WorkingDays, seed: int, year: int,
                                          "тоқсан сайын"]) if periodic else _fmt(due)),
                     "Статус": ("Исполнен" if executed else
                                "Просрочен" if due_final < export_date else "На исполнении"),
-                    "Дата исполнения": _fmt(executed) if not periodic else "-",
+                    "Дата исполнения": _fmt(executed) if not periodic else (
+                        _fmt(dt.date(2025, 12, rnd.randint(1, 5))) if executed else "-"),
                     "Информация об исполнении": ("-" if (not executed or no_card) else
                                                  f"Исх. №{rnd.randint(100, 999)}: исполнено"),
                     "Подписал": ("-" if not executed else

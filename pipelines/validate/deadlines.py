@@ -14,23 +14,17 @@ from pipelines.validate.messages import message_sql
 FAMILIES = EXPECTATIONS / "deadlines"
 
 
-def family_sql(rule: Rule) -> str:
+def family_sql(rule: Rule, as_of: dt.date) -> str:
     """The rule's SQL family with its parameters filled in from the catalogue and the settings."""
-    term = rule.term_setting()
-    cal = settings.load()["calendar"]
-    urgent = settings.term("document_urgent")
     params = {
+        **settings.sql_params(),
         "filter": rule.filter,
         "relation": rule.relation or "",
         "responsible": rule.responsible,
-        "days": term.days,
-        "workday_end": cal["workday_end"],
-        "move_day_off": "true" if cal["deadline_on_day_off_moves"] else "false",
-        "default_days": term.days,
-        "default_is_wd": "true" if term.unit == "wd" else "false",
-        "urgent_wd": urgent.days,
+        "days": rule.term_setting().days,
+        "as_of": as_of.isoformat(),
     }
-    return (FAMILIES / f"{rule.sql}.sql").read_text(encoding="utf-8").format(**params)
+    return db.render((FAMILIES / f"{rule.sql}.sql").read_text(encoding="utf-8"), params)
 
 
 def judged_sql(rule: Rule, as_of: dt.date) -> str:
@@ -40,7 +34,7 @@ def judged_sql(rule: Rule, as_of: dt.date) -> str:
     deadline, or no act and the deadline passed before as_of.
     """
     return f"""
-        with checked as ({family_sql(rule)}),
+        with checked as ({family_sql(rule, as_of)}),
         as_seen as (
             select * replace (case when actual_date <= date '{as_of}' then actual_date end as actual_date)
             from checked
