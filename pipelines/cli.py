@@ -188,12 +188,15 @@ def validate(db_path: Path | None, rules: tuple[str, ...], strict: bool, as_of, 
         db.init(con)
         if not db.table_exists(con, "task_assignments"):
             raise click.ClickException("nothing loaded yet / данные не загружены: run `tartip ingest` first")
+        from pipelines import publish
+
         try:
             db_file = db_path or paths.default_db()
             run_id, results, docs = run.run(con, list(rules) or None, as_of.date() if as_of else None,
                                             docs_root=run.docs_root_for(db_file))
         except ValueError as e:
             raise click.ClickException(str(e)) from e
+        publish.publish(con, db_file)
     finally:
         con.close()
     click.echo(f"validation run #{run_id}")
@@ -220,3 +223,145 @@ def docs_assets() -> None:
     if missing:
         raise click.ClickException(f"could not fetch / не удалось получить: {', '.join(missing)}")
     click.echo(f"Data Docs assets in {docs_offline.VENDOR}")
+
+
+def _public_db(db_path: Path | None) -> Path:
+    """The masked snapshot the analysts' commands read."""
+    from pipelines.publish import public_path
+
+    path = public_path(db_path or paths.default_db())
+    if not path.exists():
+        raise click.ClickException(f"{path}: no data yet / данных нет — run `tartip ingest` first")
+    return path
+
+
+def _write_frame(df, fmt: str, out: Path | None) -> None:
+    """Print or write a result frame as table, csv, json or parquet."""
+    if fmt == "parquet":
+        if not out:
+            raise click.ClickException("--format parquet needs --out FILE")
+        df.to_parquet(out, index=False)
+    elif fmt == "csv":
+        text = df.to_csv(index=False)
+    elif fmt == "json":
+        text = df.to_json(orient="records", force_ascii=False, date_format="iso", indent=1)
+    else:
+        text = df.to_string(index=False, max_rows=200)
+    if fmt != "parquet":
+        if out:
+            out.write_text(text, encoding="utf-8")
+        else:
+            click.echo(text)
+    if out:
+        click.echo(f"{len(df)} rows -> {out}", err=True)
+
+
+@main.command()
+@click.argument("query", required=False)
+@_db_option
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "parquet"]), default="table",
+              show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write to a file.")
+@click.option("--limit", type=int, default=10_000, show_default=True, help="Row limit.")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds before a query is stopped.")
+def sql(query: str | None, db_path: Path | None, fmt: str, out: Path | None, limit: int, timeout: float) -> None:
+    """Run a read-only query on the published (masked) data, or open a prompt.
+
+    The sandbox refuses anything but SELECT / EXPLAIN, and has no access to files, the
+    network, extensions or settings. Without QUERY, an interactive prompt with history
+    opens (end a query with `;`, quit with `.quit`).
+
+    \b
+    Example:
+      tartip sql "select department_name_ru, on_time_rate from execution_rates
+                  where period_start = '2025-10-01' order by rank"
+      tartip sql "select * from tasks where outcome = 'overdue'" --format csv --out overdue.csv
+    """
+    from pipelines import sandbox
+
+    path = _public_db(db_path)
+    if query:
+        try:
+            r = sandbox.run(path, query, limit, timeout)
+        except sandbox.SandboxError as e:
+            raise click.ClickException(str(e)) from e
+        _write_frame(r.frame, fmt, out)
+        if r.truncated:
+            click.echo(f"(first {limit} rows / первые {limit} строк)", err=True)
+        return
+    _prompt(path, limit, timeout)
+
+
+def _prompt(path: Path, limit: int, timeout: float) -> None:
+    """An interactive SQL prompt with a history file."""
+    import readline
+
+    from pipelines import sandbox
+
+    history = Path.home() / ".tartip_history"
+    with __import__("contextlib").suppress(OSError):
+        readline.read_history_file(history)
+    click.echo(f"tartip sql on {path} — end with ';', .tables, .quit")
+    buf: list[str] = []
+    while True:
+        try:
+            line = input("tartip> " if not buf else "   ...> ")
+        except EOFError:
+            break
+        if not buf and line.strip() in (".quit", ".exit"):
+            break
+        if not buf and line.strip() == ".tables":
+            line = "select distinct table_name from duckdb_columns() where schema_name = 'main';"
+        buf.append(line)
+        if not line.rstrip().endswith(";"):
+            continue
+        query, buf = "\n".join(buf), []
+        try:
+            r = sandbox.run(path, query, limit, timeout)
+            click.echo(r.frame.to_string(index=False, max_rows=100))
+            click.echo(f"({len(r.frame)} rows{', truncated' if r.truncated else ''}, {r.seconds:.2f} s)")
+        except sandbox.SandboxError as e:
+            click.echo(f"Error: {e}", err=True)
+    readline.write_history_file(history)
+
+
+@main.command()
+@click.option("--parquet", "out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder to write the Hive-partitioned Parquet files into.")
+@_db_option
+def export(out: Path, db_path: Path | None) -> None:
+    """Write the marts as Parquet partitioned by year and organisation (Hive layout).
+
+    tasks (by due year), execution_summary (by period year), violations and daily_execution,
+    from the published (masked) data, so other engines can read them.
+
+    \b
+    Example:
+      tartip export --parquet out/parquet
+    """
+    import duckdb
+
+    path = _public_db(db_path)
+    out.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=True)
+    org = "coalesce(nullif(org_name, ''), (select any_value(org_code) from departments))"
+    exports = {
+        "tasks": f"select *, year(due_date) as year, {org} as org from tasks",
+        "daily_execution": f"select *, year(due_date) as year, {org} as org from daily_execution",
+        "execution_summary": "select *, year(period_start) as year, "
+                             "(select any_value(org_code) from departments) as org from execution_summary",
+        "violations": "select v.*, coalesce(year(v.expected_date), year(r.run_at)) as year, "
+                      "(select any_value(org_code) from departments) as org "
+                      "from violations as v join (select distinct run_id, run_at from validation_runs) as r "
+                      "using (run_id)",
+    }
+    try:
+        for name, query in exports.items():
+            target = out / name
+            n = con.execute(f"select count(*) from ({query})").fetchall()[0][0]
+            if n:
+                con.execute(f"copy ({query}) to '{target}' "
+                            "(format parquet, partition_by (year, org), overwrite_or_ignore true)")
+            click.echo(f"{name}: {n} rows -> {target if n else '(nothing to write)'}")
+    finally:
+        con.close()

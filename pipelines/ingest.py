@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from pipelines import db, load, model, org
+from pipelines import db, load, model, org, publish
 from pipelines.readers import ReadError
 
 
@@ -67,6 +67,9 @@ def run(inputs: list[Path], db_path: Path, org_file: Path, echo=click.echo, vali
                  f"{sum(r.violations for r in results if r.rule.severity == 'error'):,} errors, "
                  f"{sum(r.violations for r in results if r.rule.severity == 'warning'):,} warnings"
                  + (f"; Data Docs: {docs}" if docs else ""))
+        if changed or not publish.public_path(db_path).exists():
+            public, _ = publish.publish(con, db_path)
+            echo(f"published for the dashboard and analysts: {public}")
     finally:
         con.close()
     return ok

@@ -31,7 +31,7 @@ def test_data_docs_are_built_and_need_no_network(tmp_path, fixtures):
     db = tmp_path / "t.duckdb"
     CliRunner().invoke(main, ["ingest", str(fixtures / "edms_kk_bom.csv"), "--db", str(db), "--no-validate"])
     r = CliRunner().invoke(main, ["validate", "--db", str(db)])
-    index = tmp_path / "docs" / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+    index = tmp_path / "t_docs" / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
     assert f"Data Docs: {index}" in r.output
     assert index.exists()
     assert docs_offline.external_assets(index.parent) == set()

@@ -14,8 +14,9 @@ from pipelines.validate import catalogue, deadlines, expectations
 
 
 def docs_root_for(db_path: Path | str) -> Path:
-    """Where the Data Docs of a database go: a docs/ folder beside the database file."""
-    return Path(db_path).resolve().parent / "docs"
+    """Where the Data Docs of a database go: tartip.duckdb -> tartip_docs/ beside it."""
+    p = Path(db_path).resolve()
+    return p.parent / f"{p.stem}_docs"
 
 
 @dataclass

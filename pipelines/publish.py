@@ -1,0 +1,58 @@
+"""Publish the masked snapshot that the dashboard and analysts read, swapped in atomically.
+
+Ingest writes data/tartip.duckdb; readers open data/tartip.public.duckdb (and, for roles that
+may see them, data/tartip.restricted.duckdb with citizens' data and ДСП contents). Readers
+never hold the file ingest writes, so an open dashboard cannot block a load, and a reader sees
+either the old snapshot or the new one, never half of one (rename is atomic).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+from pipelines import schema
+from pipelines.paths import SQL
+
+
+def public_path(db_path: Path | str) -> Path:
+    """The masked snapshot beside a database: tartip.duckdb -> tartip.public.duckdb."""
+    p = Path(db_path)
+    return p.with_name(p.stem + ".public.duckdb")
+
+
+def restricted_path(db_path: Path | str) -> Path:
+    """The snapshot with personal data and ДСП contents, for roles allowed to see them."""
+    p = Path(db_path)
+    return p.with_name(p.stem + ".restricted.duckdb")
+
+
+def _swap(con: duckdb.DuckDBPyConnection, target: Path, sql: str) -> Path:
+    """Write a new snapshot file next to target with sql (schema `pub`), then rename it over target."""
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    con.execute(f"attach '{tmp}' as pub")
+    try:
+        con.execute(sql)
+    finally:
+        con.execute("detach pub")
+    comment = duckdb.connect(str(tmp))
+    try:
+        schema.apply_comments(comment)
+        comment.execute("checkpoint")
+    finally:
+        comment.close()
+    os.replace(tmp, target)
+    return target
+
+
+def publish(con: duckdb.DuckDBPyConnection, db_path: Path | str) -> tuple[Path, Path]:
+    """Write the public (masked) and restricted snapshots of the database open on con."""
+    public = _swap(con, public_path(db_path), (SQL / "publish" / "public.sql").read_text(encoding="utf-8"))
+    restricted = _swap(con, restricted_path(db_path), """
+        create table pub.appeals as select * from main.appeals;
+        create table pub.documents as select * from main.documents where is_restricted;
+    """)
+    return public, restricted
