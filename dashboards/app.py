@@ -1,40 +1,43 @@
-"""Tartip dashboard: what is loaded (the full pages come with the dashboard issue)."""
+"""Tartip dashboard: `streamlit run dashboards/app.py` (or `tartip serve`)."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import streamlit as st
 
-from dashboards import data
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `streamlit run` from anywhere
 
-st.set_page_config(page_title="Tartip", layout="wide")
-st.title("Tartip — атқарушылық тәртіп / исполнительская дисциплина")
+from dashboards import context, data  # noqa: E402
+from dashboards.i18n import t  # noqa: E402
+from dashboards.pages import appeals, departments, overview, protocols, quality, slides, sql_console  # noqa: E402
 
-if data.is_empty():
-    st.info(
-        "База пуста. Загрузите выгрузки: `tartip ingest ПАПКА` (или `make demo ingest`).\n\n"
-        "Дерекқор бос. Выгрузкаларды жүктеңіз: `tartip ingest ҚАЛТА`."
-    )
-    st.stop()
+PAGES = [("overview", overview), ("departments", departments), ("protocols", protocols), ("appeals", appeals),
+         ("quality", quality), ("sql", sql_console), ("slides", slides)]
 
-counts = data.query("""
-    select 'documents' as "table", count(*) as "rows" from documents
-    union all select 'task_assignments', count(*) from task_assignments
-    union all select 'protocols', count(*) from protocols
-    union all select 'material_submissions', count(*) from material_submissions
-    union all select 'appeals', count(*) from appeals
-    union all select 'quarantine', count(*) from quarantine
-""")
-last = data.query("select max(loaded_at) as t from load_log")["t"].iloc[0]
-st.caption(f"Деректер / данные на: {last:%d.%m.%Y %H:%M}")
-cols = st.columns(len(counts))
-for col, row in zip(cols, counts.itertuples(), strict=True):
-    col.metric(row.table, f"{row.rows:,}".replace(",", " "))
-st.subheader("Загрузки / жүктеулер")
-st.dataframe(
-    data.query("""
-        select load_id, file_name, kind, loaded_at, rows_read, rows_loaded, rows_new,
-               rows_updated, rows_quarantined, rows_skipped, unresolved_names
-        from load_log order by load_id desc
-    """),
-    hide_index=True,
-)
+
+def page(module, ctx):
+    """A page function bound to the context."""
+    def run():
+        module.render(ctx)
+    run.__name__ = module.__name__.rsplit(".", 1)[-1]
+    return run
+
+
+def main() -> None:
+    """Sidebar, then the page the URL names."""
+    st.set_page_config(page_title="Tartip", page_icon="📋", layout="wide")
+    lang = context.language()
+    if data.is_empty():
+        st.title(t("app_title", lang))
+        st.info(f"**{t('empty_title', lang)}**\n\n{t('empty_body', lang)}")
+        return
+    ctx = context.sidebar(lang)
+    context.login_box(lang)
+    nav = st.navigation([st.Page(page(m, ctx), title=t(f"page_{key}", lang), url_path=key, default=key == "overview")
+                         for key, m in PAGES])
+    nav.run()
+
+
+main()

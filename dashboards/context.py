@@ -1,0 +1,147 @@
+"""The sidebar: language, period and filters, kept in the URL so a view can be shared as a link."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import streamlit as st
+
+from dashboards import auth, data, queries
+from dashboards.i18n import LANG_NAMES, LANGS, month_name, t
+
+
+@dataclass
+class Context:
+    """What every page needs: language, filters, role and the data date."""
+
+    lang: str
+    filters: queries.Filters
+    role: auth.Role
+    as_of: dt.date
+    last_loaded_at: dt.datetime
+    month_start: dt.date
+
+    def t(self, key: str) -> str:
+        """Text in the chosen language."""
+        return t(key, self.lang)
+
+
+def _param(name: str, default=None):
+    """One value of the URL query."""
+    return st.query_params.get(name, default)
+
+
+def _list_param(name: str) -> list[str]:
+    """A comma-separated value of the URL query."""
+    v = _param(name, "")
+    return [x for x in v.split(",") if x]
+
+
+def _init(key: str, value) -> None:
+    """Set a widget's first value (from the URL) once per session."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+def months_back(as_of: dt.date, n: int = 24) -> list[dt.date]:
+    """The first days of the last n months up to the data date, newest first."""
+    out, d = [], as_of.replace(day=1)
+    for _ in range(n):
+        out.append(d)
+        d = (d - dt.timedelta(days=1)).replace(day=1)
+    return out
+
+
+def month_end(d: dt.date) -> dt.date:
+    """The last day of d's month."""
+    nxt = (d.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return nxt - dt.timedelta(days=1)
+
+
+def language() -> str:
+    """The language switch (first thing in the sidebar)."""
+    lang = _param("lang", "ru")
+    _init("lang", lang if lang in LANGS else "ru")
+    st.sidebar.radio("Тіл / Язык / Language", LANGS, key="lang", format_func=LANG_NAMES.get, horizontal=True)
+    return st.session_state["lang"]
+
+
+def sidebar(lang: str) -> Context:
+    """Render the filters, sync them with the URL and return the context."""
+    info = data.query(*queries.data_as_of())
+    as_of = info["as_of"].iloc[0].date() if hasattr(info["as_of"].iloc[0], "date") else info["as_of"].iloc[0]
+    last = info["last_loaded_at"].iloc[0]
+    role = st.session_state.get("role") or auth.default_role()
+    months = months_back(as_of)
+    st.sidebar.header(t("filters", lang))
+    wanted = _param("month")
+    # early in a month the month just ended is the one to look at
+    default = months[1] if as_of.day <= 10 else months[0]
+    _init("month", next((m for m in months if m.strftime("%Y-%m") == wanted), default))
+    _init("custom", bool(_param("from")))
+    custom = st.sidebar.toggle(t("custom_range", lang), key="custom")
+    if custom:
+        _init("date_from", dt.date.fromisoformat(_param("from", months[2].isoformat())))
+        _init("date_to", dt.date.fromisoformat(_param("to", as_of.isoformat())))
+        c1, c2 = st.sidebar.columns(2)
+        date_from = c1.date_input(t("date_from", lang), key="date_from", format="DD.MM.YYYY")
+        date_to = c2.date_input(t("date_to", lang), key="date_to", format="DD.MM.YYYY")
+        month = months[0]
+    else:
+        month = st.sidebar.selectbox(t("month", lang), months, key="month",
+                                     format_func=lambda d: month_name(d, lang))
+        date_from, date_to = month, month_end(month)
+    ch = data.query(*queries.choices())
+    names = dict(zip(ch["department_code"], ch["name_kk" if lang == "kk" else "name_ru"], strict=True))
+    executing = ch[ch["kind"].isin(["apparatus", "department", "rural_district"])]
+    blocks = ch.dropna(subset=["block_code"]).drop_duplicates("block_code")
+    block_names = dict(zip(blocks["block_code"], blocks["block_name_kk" if lang == "kk" else "block_name_ru"],
+                           strict=True))
+    labels = data.query("select kind, code, name_kk, name_ru, name_en from labels")
+    label = {(r.kind, r.code): getattr(r, f"name_{lang}") for r in labels.itertuples()}
+    for key, param in (("deps", "dept"), ("blocks", "block"), ("sources", "source"), ("mtypes", "mtype")):
+        _init(key, _list_param(param))
+    deps = st.sidebar.multiselect(t("department", lang), list(executing["department_code"]), key="deps",
+                                  format_func=lambda c: names.get(c, c), placeholder=t("all", lang))
+    blks = st.sidebar.multiselect(t("block", lang), list(block_names), key="blocks",
+                                  format_func=lambda c: block_names.get(c, c), placeholder=t("all", lang))
+    srcs = st.sidebar.multiselect(t("source", lang), ["edms", "protocol", "appeal"], key="sources",
+                                  format_func=lambda c: label.get(("source", c), c), placeholder=t("all", lang))
+    mts = st.sidebar.multiselect(t("meeting_type", lang), ["akimat_session", "apparatus", "operational",
+                                                           "commission", "regional"], key="mtypes",
+                                 format_func=lambda c: label.get(("meeting_type", c), c),
+                                 placeholder=t("all", lang))
+    # the state goes back into the URL
+    q = {"lang": lang}
+    if custom:
+        q |= {"from": date_from.isoformat(), "to": date_to.isoformat()}
+    else:
+        q["month"] = month.strftime("%Y-%m")
+    for param, values in (("dept", deps), ("block", blks), ("source", srcs), ("mtype", mts)):
+        if values:
+            q[param] = ",".join(values)
+    if dict(st.query_params) != q:
+        st.query_params.from_dict(q)
+    st.sidebar.caption(f"{t('data_as_of', lang)}: **{as_of:%d.%m.%Y}** · {t('last_load', lang)} {last:%d.%m.%Y %H:%M}")
+    f = queries.Filters(date_from, date_to, tuple(deps), tuple(blks), tuple(srcs), tuple(mts))
+    return Context(lang, f, role, as_of, last, month if not custom else date_from.replace(day=1))
+
+
+def login_box(lang: str) -> None:
+    """A simple login in the sidebar; the role decides what is masked."""
+    role = st.session_state.get("role")
+    with st.sidebar.expander(f"{t('role', lang)}: {(role or auth.default_role()).title[LANGS.index(lang)]}"):
+        if role:
+            if st.button(t("logout", lang), key="logout"):
+                st.session_state.pop("role")
+                st.rerun()
+            return
+        user = st.text_input(t("user", lang), key="login_user")
+        password = st.text_input(t("password", lang), type="password", key="login_password")
+        if st.button(t("login", lang), key="login_button"):
+            r = auth.login(user, password)
+            if r:
+                st.session_state["role"] = r
+                st.rerun()
+            st.error(t("bad_login", lang))

@@ -1,0 +1,65 @@
+"""Overview: the week at a glance for the head of the apparatus."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import streamlit as st
+
+from dashboards import queries, ui
+from dashboards.context import month_end
+from dashboards.i18n import fmt_int, fmt_pct
+
+
+def render(ctx) -> None:
+    """Tiles (rate this month vs last, overdue now, due soon, late submissions), trend, weakest five."""
+    st.title(ctx.t("page_overview"))
+    f = ctx.filters
+    prev_start = (f.date_from.replace(day=1) - __import__("datetime").timedelta(days=1)).replace(day=1)
+    prev = dataclasses.replace(f, date_from=prev_start, date_to=month_end(prev_start))
+    now_r, prev_r = ui.q(ctx, queries.rates_total(f)), ui.q(ctx, queries.rates_total(prev))
+    overdue = ui.q(ctx, queries.overdue_tasks(f, limit=10_000))
+    soon = ui.q(ctx, queries.due_soon(f, ctx.as_of))
+    late = ui.q(ctx, queries.late_submissions(f))
+    if any(x is None for x in (now_r, prev_r, overdue, soon, late)):
+        return
+    rate, prev_rate = now_r["on_time_rate"].iloc[0], prev_r["on_time_rate"].iloc[0]
+    delta = None
+    if rate == rate and prev_rate == prev_rate and rate is not None and prev_rate is not None:
+        delta = f"{(rate - prev_rate) * 100:+.1f} п.п." if ctx.lang != "en" else f"{(rate - prev_rate) * 100:+.1f} pp"
+    tiles = [("rate", ctx.t("on_time_rate"), fmt_pct(rate, ctx.lang), delta),
+             ("overdue", ctx.t("overdue_now"), fmt_int(len(overdue), ctx.lang), None),
+             ("soon", ctx.t("due_next_5"), fmt_int(len(soon), ctx.lang), None),
+             ("late", ctx.t("late_submissions"), fmt_int(len(late), ctx.lang), None)]
+    for col, (key, label, value, d) in zip(st.columns(4), tiles, strict=True):
+        col.metric(label, value, d, help=ctx.t("vs_last_month") if key == "rate" else None)
+        if col.button(ctx.t("open_list"), key=f"tile_{key}"):
+            st.session_state["overview_list"] = key
+    shown = st.session_state.get("overview_list")
+    name = "department_name_kk" if ctx.lang == "kk" else "department_name_ru"
+    if shown == "overdue":
+        st.subheader(ctx.t("overdue_now"))
+        ui.table(ctx, ui.localise_dates(overdue[["reg_no", name, "executor_name", "summary", "due_date",
+                                                 "working_days_late", "source_file", "row_no"]],
+                                        ctx.lang, ["due_date"]), "overdue")
+    elif shown == "soon":
+        st.subheader(ctx.t("due_next_5"))
+        ui.table(ctx, ui.localise_dates(soon[["reg_no", name, "executor_name", "summary", "due_date"]],
+                                        ctx.lang, ["due_date"]), "due_soon")
+    elif shown == "late":
+        st.subheader(ctx.t("late_submissions"))
+        ui.table(ctx, late[["rule_id", "clause", "reg_no", "department_code", "working_days_late",
+                            f"message_{ctx.lang}", "source_file", "row_no"]], "late_submissions")
+    elif shown == "rate":
+        st.subheader(ctx.t("ranking"))
+        ui.table(ctx, ui.q(ctx, queries.ranking(f)), "ranking")
+    year = dataclasses.replace(f, date_from=f.date_from.replace(month=1, day=1) if f.date_from.month > 1
+                               else f.date_from.replace(year=f.date_from.year - 1, day=1))
+    trend = ui.q(ctx, queries.trend(dataclasses.replace(year, date_to=f.date_to)))
+    if trend is not None and not trend.empty:
+        st.plotly_chart(ui.rate_trend(ctx, trend), width="stretch", key="overview_trend")
+    rank = ui.q(ctx, queries.ranking(f))
+    if rank is not None and not rank.empty:
+        weakest = rank.sort_values("on_time_rate").head(5)
+        st.plotly_chart(ui.ranking_bars(ctx, weakest, height=320, title=ctx.t("weakest")),
+                        width="stretch", key="overview_weakest")

@@ -1,0 +1,107 @@
+"""Shared pieces of the pages: safe queries, tables with downloads, localised charts."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboards import data
+from dashboards.i18n import fmt_date, fmt_int, fmt_pct, month_name, t
+
+PALETTE = ["#1f6feb", "#2da44e", "#d29922", "#cf222e", "#8250df", "#57606a"]
+OUTCOME_COLOURS = {"on_time": "#2da44e", "late": "#d29922", "overdue": "#cf222e", "open": "#8c959f"}
+
+
+def q(ctx, sql_params: tuple[str, list], restricted: bool = False) -> pd.DataFrame | None:
+    """Run a query; on failure show a message (not a stack trace) and return None."""
+    sql, params = sql_params
+    try:
+        return data.query(sql, params, restricted=restricted)
+    except Exception as e:  # noqa: BLE001 - any failure becomes a message on the page
+        st.error(f"{ctx.t('query_failed')}: {str(e).splitlines()[0]}")
+        return None
+
+
+def table(ctx, df: pd.DataFrame | None, key: str, columns: dict[str, str] | None = None) -> None:
+    """A sortable table with localised headers and CSV / XLSX downloads."""
+    if df is None:
+        return
+    if df.empty:
+        st.info(ctx.t("nothing"))
+        return
+    shown = df.rename(columns=columns) if columns else df
+    st.dataframe(shown, hide_index=True, width="stretch", key=f"{key}_table")
+    c1, c2, _ = st.columns([1, 1, 6])
+    c1.download_button("CSV", shown.to_csv(index=False).encode("utf-8-sig"), f"{key}.csv", "text/csv",
+                       key=f"{key}_csv")
+    buf = io.BytesIO()
+    shown.to_excel(buf, index=False)
+    c2.download_button("XLSX", buf.getvalue(), f"{key}.xlsx",
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx")
+
+
+def rate_trend(ctx, df: pd.DataFrame, height: int = 380, font: int = 14) -> go.Figure:
+    """Bars of on time / late / overdue per month with the on-time rate as a line."""
+    x = [month_name(d, ctx.lang) for d in pd.to_datetime(df["period_start"]).dt.date]
+    fig = go.Figure()
+    for col, key in (("on_time_count", "on_time"), ("late_count", "late"), ("overdue_count", "overdue")):
+        fig.add_bar(x=x, y=df[col], name=ctx.t(key), marker_color=OUTCOME_COLOURS[key],
+                    hovertemplate="%{x}: %{y}<extra>" + ctx.t(key) + "</extra>")
+    fig.add_scatter(x=x, y=df["on_time_rate"], name=ctx.t("on_time_rate"), yaxis="y2", mode="lines+markers",
+                    line={"color": "#1f2328", "width": 3},
+                    text=[fmt_pct(v, ctx.lang) for v in df["on_time_rate"]],
+                    hovertemplate="%{x}: %{text}<extra></extra>")
+    fig.update_layout(barmode="stack", height=height, title=ctx.t("trend"), font={"size": font},
+                      yaxis={"title": ctx.t("due")},
+                      yaxis2={"overlaying": "y", "side": "right", "range": [0, 1.05], "tickformat": ".0%",
+                              "title": ctx.t("on_time_rate")},
+                      legend={"orientation": "h", "y": -0.2}, margin={"t": 60, "b": 40})
+    return fig
+
+
+def ranking_bars(ctx, df: pd.DataFrame, height: int = 600, font: int = 13, title: str | None = None) -> go.Figure:
+    """Horizontal bars of the on-time rate per unit, with the counts behind it in the hover."""
+    name = "name_kk" if ctx.lang == "kk" else "name_ru"
+    d = df.sort_values("on_time_rate")
+    hover = [f"{ctx.t('due')}: {fmt_int(r.due_count, ctx.lang)}<br>{ctx.t('on_time')}: "
+             f"{fmt_int(r.on_time_count, ctx.lang)}<br>{ctx.t('late')}: {fmt_int(r.late_count, ctx.lang)}<br>"
+             f"{ctx.t('overdue')}: {fmt_int(r.overdue_count, ctx.lang)}" for r in d.itertuples()]
+    fig = px.bar(d, x="on_time_rate", y=name, orientation="h", range_x=[0, 1],
+                 color="on_time_rate", color_continuous_scale=["#cf222e", "#d29922", "#2da44e"])
+    fig.update_traces(customdata=hover, hovertemplate="%{y}<br>%{customdata}<extra></extra>",
+                      text=[fmt_pct(v, ctx.lang) for v in d["on_time_rate"]], textposition="outside")
+    fig.update_layout(height=height, title=title or ctx.t("ranking"), font={"size": font}, coloraxis_showscale=False,
+                      xaxis={"tickformat": ".0%", "title": ctx.t("on_time_rate")}, yaxis={"title": ""},
+                      margin={"l": 10, "t": 60})
+    return fig
+
+
+def metric_row(ctx, values: list[tuple[str, str, str | None]]) -> None:
+    """A row of metric tiles: (label, value, delta)."""
+    for col, (label, value, delta) in zip(st.columns(len(values)), values, strict=True):
+        col.metric(label, value, delta)
+
+
+def localise_dates(df: pd.DataFrame, lang: str, cols: list[str]) -> pd.DataFrame:
+    """Dates written the language's way (dd.mm.yyyy or ISO)."""
+    out = df.copy()
+    for c in cols:
+        if c in out:
+            out[c] = [fmt_date(v, lang) if v is not None and v == v else "—" for v in pd.to_datetime(out[c])]
+    return out
+
+
+def fmt_counts(df: pd.DataFrame, lang: str, cols: list[str]) -> pd.DataFrame:
+    """Integers with the language's thousands separator."""
+    out = df.copy()
+    for c in cols:
+        if c in out:
+            out[c] = [fmt_int(v, lang) for v in out[c]]
+    return out
+
+
+__all__ = ["q", "table", "rate_trend", "ranking_bars", "metric_row", "t"]
