@@ -7,7 +7,7 @@ DEMO ?= data/demo
 
 .PHONY: run install system-deps demo ingest serve test lint bench clean
 
-run: install demo ingest serve   ## install, load the demo year, start the dashboard
+run: install system-deps demo ingest serve   ## install, load the demo year, start the dashboard
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -18,8 +18,10 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed   ## virtualenv with the project and its dev tools
 
-system-deps:   ## Debian packages for charts, browser tests and report conversion
-	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium fonts-dejavu-core >/dev/null)
+system-deps:   ## Debian packages: chromium (browser tests, chart images), fonts, LibreOffice (report checks)
+	@command -v chromium >/dev/null && command -v soffice >/dev/null && [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		chromium fonts-dejavu-core libreoffice-impress libreoffice-calc >/dev/null)
 
 demo: install   ## write the 2025 demo exports of Otyrar district into $(DEMO)
 	$(TARTIP) demo --out $(DEMO)
@@ -33,11 +35,12 @@ serve: install   ## dashboard on http://localhost:8501
 lint: install
 	$(VENV)/bin/ruff check pipelines dashboards tests benchmarks
 
-test: install lint   ## lint and the whole test suite (what .ci/run calls)
+test: install system-deps lint   ## lint and the whole test suite, browser tests included (what .ci/run calls)
 	$(VENV)/bin/pytest -q
 
 bench: install   ## benchmarks (national scale: needs ~3 GB of disk and some minutes)
 	$(PY) benchmarks/ingest.py --keep
+	$(PY) benchmarks/queries.py
 	$(PY) benchmarks/validate.py
 
 clean:

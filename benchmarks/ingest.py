@@ -75,13 +75,16 @@ def main() -> None:
     model = measure(
         f"from pipelines import db, model, org; c = db.connect({str(db)!r}); model.build(c, org.load()); "
         f"result = c.execute('select count(*) from task_assignments').fetchall()[0][0]; c.close()")
+    pub = measure(f"from pipelines import db, publish; c = db.connect({str(db)!r}); "
+                  f"publish.publish(c, {str(db)!r}); c.close()")
 
     print(f"file       {csv} ({csv.stat().st_size / 1e9:.2f} GB, {rows:,} rows)")
     print(f"{'step':40} {'seconds':>8} {'rows/s':>12} {'peak MB':>8}")
     for name, r in [("DuckDB bare read_csv: count(*)", count),
                     ("DuckDB bare read_csv -> table (reference)", ref),
                     ("tartip load -> raw_edms", load),
-                    ("tartip model rebuild", model)]:
+                    ("tartip model + marts rebuild", model),
+                    ("publish masked snapshot", pub)]:
         print(f"{name:40} {r['seconds']:8.1f} {rows / r['seconds']:12,.0f} {r['peak_mb']:8.0f}")
     print(f"load: read {load['result'][0]:,}, loaded {load['result'][1]:,}, quarantined {load['result'][2]:,}; "
           f"model: {model['result']:,} task assignments")

@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `streamlit ru
 
 from dashboards import context, data  # noqa: E402
 from dashboards.i18n import t  # noqa: E402
-from dashboards.pages import appeals, departments, overview, protocols, quality, slides, sql_console  # noqa: E402
+from dashboards.views import appeals, departments, overview, protocols, quality, slides, sql_console  # noqa: E402
 
 PAGES = [("overview", overview), ("departments", departments), ("protocols", protocols), ("appeals", appeals),
          ("quality", quality), ("sql", sql_console), ("slides", slides)]

@@ -92,6 +92,7 @@ T = {
                       "Forwarded within 3 WD (R-12.9)"),
     "personal_masked": ("Дербес деректер жасырылған", "Персональные данные скрыты", "Personal data masked"),
     "last_loads": ("Соңғы жүктеулер", "Последние загрузки", "Last loads"),
+    "files_loaded": ("Жүктелген файлдар", "Загружено файлов", "Files loaded"),
     "quarantine": ("Карантин", "Карантин", "Quarantine"),
     "violations_by_rule": ("Ережелер бойынша бұзушылықтар", "Нарушения по правилам", "Violations by rule"),
     "data_docs": ("Great Expectations Data Docs", "Great Expectations Data Docs", "Great Expectations Data Docs"),

@@ -34,7 +34,9 @@ def table(ctx, df: pd.DataFrame | None, key: str, columns: dict[str, str] | None
         st.info(ctx.t("nothing"))
         return
     shown = df.rename(columns=columns) if columns else df
-    st.dataframe(shown, hide_index=True, width="stretch", key=f"{key}_table")
+    rate_cols = [c for c in df.columns if "rate" in c]
+    config = {(columns or {}).get(c, c): st.column_config.NumberColumn(format="percent") for c in rate_cols}
+    st.dataframe(shown, hide_index=True, width="stretch", key=f"{key}_table", column_config=config)
     c1, c2, _ = st.columns([1, 1, 6])
     c1.download_button("CSV", shown.to_csv(index=False).encode("utf-8-sig"), f"{key}.csv", "text/csv",
                        key=f"{key}_csv")

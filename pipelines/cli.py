@@ -365,3 +365,7 @@ def export(out: Path, db_path: Path | None) -> None:
             click.echo(f"{name}: {n} rows -> {target if n else '(nothing to write)'}")
     finally:
         con.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -45,7 +45,7 @@ def run_page(page: str, db, lang: str = "ru", query: dict | None = None) -> AppT
 
         lang = context.language()
         ctx = context.sidebar(lang)
-        importlib.import_module(f"dashboards.pages.{page}").render(ctx)
+        importlib.import_module(f"dashboards.views.{page}").render(ctx)
 
     at = AppTest.from_function(script, args=(page, str(db), lang, query), default_timeout=60)
     return at.run()

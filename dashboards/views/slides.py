@@ -51,6 +51,7 @@ def slides(ctx) -> list[go.Figure]:
 
 def render(ctx) -> None:
     """Next / previous through the deck; each slide a 16:9 figure with fonts of 22 pt and more."""
+    st.title(ctx.t("page_slides"))
     deck = slides(ctx)
     i = st.session_state.get("slide", 0) % len(deck)
     c1, c2, c3 = st.columns([1, 6, 1])

@@ -12,7 +12,11 @@ def render(ctx) -> None:
     """What was loaded, what was not and why, which rules fail, and who gets a service note."""
     st.title(ctx.t("page_quality"))
     st.subheader(ctx.t("last_loads"))
-    ui.table(ctx, ui.q(ctx, queries.last_loads()), "loads")
+    loads = ui.q(ctx, queries.last_loads())
+    if loads is not None and not loads.empty:
+        st.caption(f"{ctx.t('files_loaded')}: {len(loads)} · {ctx.t('quarantine')}: "
+                   f"{int(loads['rows_quarantined'].sum())} · {', '.join(loads['file_name'].head(5))}")
+    ui.table(ctx, loads, "loads")
     st.subheader(ctx.t("quarantine"))
     kind = st.selectbox(ctx.t("source"), ["", "edms", "protocols", "materials", "appeals"], key="q_kind",
                         format_func=lambda k: k or ctx.t("all"))
