@@ -10,8 +10,8 @@ import streamlit as st
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `streamlit run` from anywhere
 
 from dashboards import context, data  # noqa: E402
-from dashboards.i18n import t  # noqa: E402
 from dashboards.views import appeals, departments, overview, protocols, quality, slides, sql_console  # noqa: E402
+from pipelines.i18n import t  # noqa: E402
 
 PAGES = [("overview", overview), ("departments", departments), ("protocols", protocols), ("appeals", appeals),
          ("quality", quality), ("sql", sql_console), ("slides", slides)]

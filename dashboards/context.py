@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from dashboards import auth, data, queries
-from dashboards.i18n import LANG_NAMES, LANGS, month_name, t
+from pipelines.i18n import LANG_NAMES, LANGS, month_name, t
 
 
 @dataclass

@@ -367,5 +367,38 @@ def export(out: Path, db_path: Path | None) -> None:
         con.close()
 
 
+@main.command()
+@click.option("--month", required=True, help="Month of the report, YYYY-MM.")
+@click.option("--lang", type=click.Choice(["kk", "ru", "en"]), default="ru", show_default=True)
+@click.option("--format", "formats", default="pdf,xlsx,pptx", show_default=True,
+              help="Comma-separated: pdf, xlsx, pptx.")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Figures as known on this date (default: the day after the month, or the data date).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("out"), show_default=True)
+@_db_option
+def report(month: str, lang: str, formats: str, as_of, out: Path, db_path: Path | None) -> None:
+    """Write the monthly discipline report (PDF, XLSX) and the meeting slides (PPTX).
+
+    \b
+    Example:
+      tartip report --month 2025-10 --lang kk --format pdf,xlsx,pptx --out out/
+    """
+    import datetime as dt
+    import time
+
+    from pipelines.report import build
+
+    started = time.perf_counter()
+    try:
+        first = dt.datetime.strptime(month, "%Y-%m").date()
+        files = build.build(_public_db(db_path), first, lang, [f.strip() for f in formats.split(",") if f.strip()],
+                            out, as_of.date() if as_of else None)
+    except ValueError as e:
+        raise click.ClickException(str(e)) from e
+    for f in files:
+        click.echo(f"{f}  ({f.stat().st_size / 1024:.0f} KB)")
+    click.echo(f"{time.perf_counter() - started:.1f} s")
+
+
 if __name__ == "__main__":
     main()

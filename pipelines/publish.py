@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import schema
+from pipelines import db, schema, settings
 from pipelines.paths import SQL
 
 
@@ -50,7 +50,12 @@ def _swap(con: duckdb.DuckDBPyConnection, target: Path, sql: str) -> Path:
 
 def publish(con: duckdb.DuckDBPyConnection, db_path: Path | str) -> tuple[Path, Path]:
     """Write the public (masked) and restricted snapshots of the database open on con."""
-    public = _swap(con, public_path(db_path), (SQL / "publish" / "public.sql").read_text(encoding="utf-8"))
+    # the as-of measure travels with the data: reports on the snapshot recompute any past date
+    as_of_macro = db.render((SQL / "marts" / "02_tasks_as_of.sql").read_text(encoding="utf-8"),
+                            settings.sql_params()).replace("create or replace macro tasks_as_of",
+                                                           "create or replace macro pub.tasks_as_of")
+    public = _swap(con, public_path(db_path),
+                   (SQL / "publish" / "public.sql").read_text(encoding="utf-8") + "\n" + as_of_macro)
     restricted = _swap(con, restricted_path(db_path), """
         create table pub.appeals as select * from main.appeals;
         create table pub.documents as select * from main.documents where is_restricted;

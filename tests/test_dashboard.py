@@ -126,3 +126,12 @@ def test_empty_database_is_a_friendly_page(tmp_path, monkeypatch):
     at = AppTest.from_file(str(Path(__file__).parent.parent / "dashboards" / "app.py"), default_timeout=30).run()
     assert not at.exception
     assert "tartip ingest" in at.info[0].value
+
+
+def test_monthly_report_section_previews_and_builds(dashboard_db):
+    at = run_page("overview", dashboard_db, "kk", {"month": "2025-03"})
+    preview = next(d.value for d in at.dataframe if "due_count" in d.value.columns)
+    assert int(preview["due_count"].sum()) > 0
+    at.button(key="report_build").click().run()
+    assert not at.exception
+    assert {"pdf", "xlsx", "pptx"} <= set(at.session_state["report_files"])

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboards import queries, ui
-from dashboards.i18n import fmt_pct, month_name
+from pipelines.i18n import fmt_pct, month_name
 
 
 def render(ctx) -> None:

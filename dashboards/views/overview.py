@@ -8,7 +8,8 @@ import streamlit as st
 
 from dashboards import queries, ui
 from dashboards.context import month_end
-from dashboards.i18n import fmt_int, fmt_pct
+from dashboards.views import report_section
+from pipelines.i18n import fmt_int, fmt_pct
 
 
 def render(ctx) -> None:
@@ -63,3 +64,4 @@ def render(ctx) -> None:
         weakest = rank.sort_values("on_time_rate").head(5)
         st.plotly_chart(ui.ranking_bars(ctx, weakest, height=320, title=ctx.t("weakest")),
                         width="stretch", key="overview_weakest")
+    report_section.render(ctx)

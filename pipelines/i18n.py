@@ -1,4 +1,4 @@
-"""Everything the dashboard says, in kk / ru / en, and number and date formats per language."""
+"""Everything the dashboard and the reports say, in kk / ru / en, and number and date formats per language."""
 
 from __future__ import annotations
 
@@ -123,6 +123,26 @@ T = {
     "facts": ("Фактілер", "Факты", "Facts"),
     "cases": ("Жағдайлар", "Случаев", "Cases"),
     "monthly_report": ("Айлық есеп", "Ежемесячный отчёт", "Monthly report"),
+    "report_title": ("Атқарушылық тәртіп туралы айлық есеп", "Ежемесячный отчёт об исполнительской дисциплине",
+                     "Monthly report on executive discipline"),
+    "report_for": ("Аппарат басшысына", "Руководителю аппарата", "For the head of the apparatus"),
+    "headline": ("Негізгі көрсеткіштер", "Основные показатели", "Headline figures"),
+    "this_month": ("Осы ай", "Текущий месяц", "This month"),
+    "previous_month": ("Өткен ай", "Прошлый месяц", "Previous month"),
+    "change": ("Өзгеріс", "Изменение", "Change"),
+    "by_department": ("Бөлімшелер бойынша", "По подразделениям", "By department"),
+    "overdue_at_month_end": ("Ай соңындағы мерзімі өткен тапсырмалар", "Просроченные поручения на конец месяца",
+                             "Overdue tasks at month end"),
+    "rules_title": ("Ережелер мен тармақтар бойынша кешіккен және ақаулы жазбалар",
+                    "Нарушения сроков и формы по правилам и пунктам",
+                    "Late and malformed submissions by rule and clause"),
+    "quality_note": ("Деректер сапасы: {files} файл жүктелді, карантинде {quarantined} жол.",
+                     "Качество данных: загружено файлов — {files}, строк в карантине — {quarantined}.",
+                     "Data quality: {files} files loaded, {quarantined} rows in quarantine."),
+    "page_of": ("бет", "стр.", "page"),
+    "as_of_date": ("Деректер күні", "Данные на", "Data as of"),
+    "reporting_period": ("Есепті кезең", "Отчётный период", "Reporting period"),
+    "total": ("Барлығы", "Итого", "Total"),
 }
 
 

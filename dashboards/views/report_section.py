@@ -1,0 +1,40 @@
+"""The Monthly report section: preview the month's report, then download PDF / XLSX / PPTX."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from dashboards import data
+from pipelines.i18n import month_name
+
+
+def render(ctx) -> None:
+    """Preview of the report's tables for the month picked in the sidebar, and the three files."""
+    from pipelines.report import build
+    from pipelines.report import data as report_data
+
+    month = ctx.month_start
+    with st.expander(f"📄 {ctx.t('monthly_report')} — {month_name(month, ctx.lang)}"):
+        try:
+            r = report_data.load(data.snapshot(), month, ctx.lang)
+        except Exception as e:  # noqa: BLE001 - a message, not a stack trace
+            st.error(f"{ctx.t('query_failed')}: {str(e).splitlines()[0]}")
+            return
+        st.caption(f"{ctx.t('as_of_date')}: {r.as_of:%d.%m.%Y}")
+        st.dataframe(r.departments[["rank", "department", "due_count", "on_time_count", "late_count",
+                                    "overdue_count", "on_time_rate", "change"]], hide_index=True,
+                     key="report_preview", column_config={"on_time_rate": st.column_config.NumberColumn(
+                         format="percent")})
+        if st.button(ctx.t("monthly_report"), key="report_build"):
+            out = Path(tempfile.mkdtemp(prefix="tartip-report-"))
+            st.session_state["report_files"] = {
+                p.suffix[1:]: (p.name, p.read_bytes())
+                for p in build.build(data.snapshot(), month, ctx.lang, ["pdf", "xlsx", "pptx"], out)}
+        files = st.session_state.get("report_files", {})
+        for col, fmt in zip(st.columns(3), ("pdf", "xlsx", "pptx"), strict=True):
+            if fmt in files:
+                name, content = files[fmt]
+                col.download_button(f"{ctx.t('download')} {fmt.upper()}", content, name, key=f"report_{fmt}")
