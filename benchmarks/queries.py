@@ -36,8 +36,10 @@ def main() -> None:
     n = con.execute("select count(*) from tasks").fetchone()[0]
     dep = con.execute("select department_code from daily_execution group by 1 order by sum(due_count) desc "
                       "limit 1").fetchone()[0]
+    # the month with the most terms due: what a user looks at
+    month = con.execute("select cast(date_trunc('month', due_date) as date) from daily_execution "
+                        "where due_date <= ? group by 1 order by sum(due_count) desc limit 1", [as_of]).fetchone()[0]
     con.close()
-    month = (as_of.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     end = (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
     month_f = queries.Filters(month, end)
     scenarios = {"month": month_f, "month+department": dataclasses.replace(month_f, departments=(dep,))}

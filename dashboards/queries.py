@@ -86,7 +86,7 @@ def overdue_tasks(f: Filters, limit: int = 500) -> tuple[str, list]:
                department_code, department_name_kk, department_name_ru, executor_name, executor_role,
                summary, assigned_date, due_date, executed_date, outcome, working_days_late, extension_count,
                source_file, sheet, row_no
-        from tasks where outcome = 'overdue' and {where}
+        from overdue_tasks where {where}
         order by working_days_late desc limit {int(limit)}
     """, params)
 

@@ -43,7 +43,7 @@ def tables() -> dict[str, dict]:
 
 
 # views that only mirror a table take its column descriptions
-MIRRORS = {"mart_tasks": "tasks", "current_violations": "violations"}
+MIRRORS = {"mart_tasks": "tasks", "overdue_tasks": "tasks", "current_violations": "violations"}
 INTERNAL_PREFIXES = ("stg_",)  # typed staging views: internal, documented by their SQL files
 
 

@@ -16,6 +16,9 @@ COLUMNS = [
     ("Рег. №", "Тіркеу нөмірі", "reg_no"),
     ("Дата регистрации", "Тіркелген күні", "strftime(registered_at, '%d.%m.%Y %H:%M')"),
     ("Дата поступления", "Келіп түскен күні", "strftime(received_at, '%d.%m.%Y %H:%M')"),
+    ("Дата передачи исполнителю", "Орындаушыға жеткізілген күні",
+     "strftime(registered_at + to_days(case when u_reg < 0.93 then 0 when u_reg < 0.98 then 1 else 4 end)"
+     " + interval 2 hour, '%d.%m.%Y %H:%M')"),
     ("Вид документа", "Құжат түрі", "case when lang = 'kk' then doc_kind_kk else doc_kind end"),
     ("Корреспондент", "Жіберуші",
      "case when doc_kind = 'Входящий' then pick(correspondents, i, 'c')"
