@@ -117,14 +117,14 @@ def serve(db_path: Path | None, port: int, headless: bool) -> None:
       tartip serve --db data/tartip.duckdb --port 8501
     """
     import os
-    import subprocess
 
     env = dict(os.environ, TARTIP_DB=str((db_path or paths.default_db()).resolve()))
     app = paths.ROOT / "dashboards" / "app.py"
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
            "--server.address", "localhost", "--server.headless", str(headless).lower(),
            "--browser.gatherUsageStats", "false"]
-    sys.exit(subprocess.call(cmd, env=env))
+    # become the server (no child left behind when this process is stopped)
+    os.execve(sys.executable, cmd, env)
 
 
 @main.command()

@@ -6,6 +6,7 @@ import contextlib
 import json
 import logging
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from pipelines.paths import EXPECTATIONS
 from pipelines.validate.catalogue import Rule
 
 SUITES = EXPECTATIONS / "suites"
+_IDENT = re.compile(r"([a-z_][a-z0-9_]*)\s*(?:==|!=|<|>)")
 
 
 @dataclass
@@ -74,7 +76,14 @@ def run_suite(ctx, con: duckdb.DuckDBPyConnection, path: Path) -> list[Outcome]:
 
     doc = load_suite(path)
     name = doc["name"]
-    frame = con.execute((EXPECTATIONS / doc["meta"]["frame"]).read_text(encoding="utf-8")).df()
+    frame_sql = (EXPECTATIONS / doc["meta"]["frame"]).read_text(encoding="utf-8")
+    # GX sees only the columns its expectations read (millions of rows stay small in memory);
+    # the details of the failing rows are fetched from the database afterwards
+    needed = {"record_id"}
+    for e in doc["expectations"]:
+        needed.add(e["kwargs"]["column"])
+        needed |= set(_IDENT.findall(e["kwargs"].get("row_condition", "")))
+    frame = con.execute(f"select {', '.join(sorted(needed))} from ({frame_sql})").df()
     for store in (ctx.validation_definitions, ctx.suites):
         with contextlib.suppress(Exception):  # absent on the first run
             store.delete(name)
@@ -101,12 +110,16 @@ def run_suite(ctx, con: duckdb.DuckDBPyConnection, path: Path) -> list[Outcome]:
         result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["record_id"],
                        "return_unexpected_index_query": False},
     )
-    indexed = frame.set_index("record_id", drop=False)
+    del frame
+    failures = [([u["record_id"] for u in (r.result.get("unexpected_index_list") or [])], r) for r in result.results]
+    ids = sorted({i for failed, _ in failures for i in failed})
+    details = con.execute(f"select * from ({frame_sql}) where record_id in (select unnest(?))", [ids]).df() \
+        if ids else con.execute(f"select * from ({frame_sql}) limit 0").df()
+    indexed = details.drop_duplicates("record_id").set_index("record_id", drop=False)
     outcomes = []
-    for r in result.results:
+    for failed_ids, r in failures:
         meta = r.expectation_config.meta or {}
-        failed_ids = [u["record_id"] for u in (r.result.get("unexpected_index_list") or [])]
-        failed = indexed.loc[failed_ids].reset_index(drop=True) if failed_ids else frame.iloc[0:0]
+        failed = indexed.loc[failed_ids].reset_index(drop=True) if failed_ids else details.iloc[0:0]
         failed = failed.assign(actual_value=failed[meta["actual_column"]].astype("string"))
         outcomes.append(Outcome(meta["rule_id"], name, int(r.result.get("element_count") or 0), failed))
     return outcomes
