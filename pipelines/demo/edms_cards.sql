@@ -152,6 +152,7 @@ final as (
         u_form,
         u_co,
         u_card,
+        u_reg,
         due_date,
         extended_due_date,
         case when is_extended then extensions else 0 end as extension_count,
