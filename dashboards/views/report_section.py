@@ -11,15 +11,22 @@ from dashboards import data
 from pipelines.i18n import month_name
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def _preview(snapshot: str, month, lang: str, stamp: float):
+    """The report's figures for a month, cached until a new snapshot is published."""
+    from pipelines.report import data as report_data
+
+    return report_data.load(Path(snapshot), month, lang)
+
+
 def render(ctx) -> None:
     """Preview of the report's tables for the month picked in the sidebar, and the three files."""
     from pipelines.report import build
-    from pipelines.report import data as report_data
 
     month = ctx.month_start
     with st.expander(f"📄 {ctx.t('monthly_report')} — {month_name(month, ctx.lang)}"):
         try:
-            r = report_data.load(data.snapshot(), month, ctx.lang)
+            r = _preview(str(data.snapshot()), month, ctx.lang, data.version())
         except Exception as e:  # noqa: BLE001 - a message, not a stack trace
             st.error(f"{ctx.t('query_failed')}: {str(e).splitlines()[0]}")
             return
