@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from dashboards import auth, data, queries
+from pipelines.calendar import month_end
 from pipelines.i18n import LANG_NAMES, LANGS, month_name, t
 
 
@@ -51,12 +52,6 @@ def months_back(as_of: dt.date, n: int = 24) -> list[dt.date]:
         out.append(d)
         d = (d - dt.timedelta(days=1)).replace(day=1)
     return out
-
-
-def month_end(d: dt.date) -> dt.date:
-    """The last day of d's month."""
-    nxt = (d.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return nxt - dt.timedelta(days=1)
 
 
 def language() -> str:

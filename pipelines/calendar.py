@@ -111,3 +111,8 @@ def year_summary(cal: pd.DataFrame, year: int) -> tuple[pd.DataFrame, pd.DataFra
         .reset_index()
     )
     return special, months
+
+
+def month_end(d: dt.date) -> dt.date:
+    """The last day of d's month."""
+    return (d.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)

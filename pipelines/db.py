@@ -76,3 +76,8 @@ def render(sql: str, params: dict) -> str:
     for key, value in params.items():
         sql = sql.replace("{" + key + "}", str(value))
     return sql
+
+
+def literal(text: str) -> str:
+    """A text as an SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"

@@ -51,11 +51,6 @@ def find_files(paths: list[Path]) -> list[Path]:
     return out
 
 
-def _q(text: str) -> str:
-    """Quote a text as an SQL string literal."""
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _mapped_select(layout: Layout, relation: str, width: int, numbered: bool) -> str:
     """SELECT that maps a relation of c0..cN text columns (+ ord when numbered) to a source's raw columns."""
     src = layout.source
@@ -68,13 +63,13 @@ def _mapped_select(layout: Layout, relation: str, width: int, numbered: bool) ->
     extras = [(j, layout.extras.get(j, f"column_{j + 1}")) for j in range(width)
               if j not in layout.mapping]
     if extras:
-        pairs = ", ".join(f"{_q(h)}, c{j}" for j, h in extras)
+        pairs = ", ".join(f"{db.literal(h)}, c{j}" for j, h in extras)
         cols.append(f"case when coalesce({', '.join(f'c{j}' for j, _ in extras)}) is null "
                     f"then null else json_object({pairs}) end as extra")
     else:
         cols.append("null::varchar as extra")
     first = ", ".join(f"c{j}" for j in range(min(3, width)))
-    cols.append(f"regexp_matches(lower(concat_ws(' ', {first})), {_q(TOTALS)}) as is_total")
+    cols.append(f"regexp_matches(lower(concat_ws(' ', {first})), {db.literal(TOTALS)}) as is_total")
     # empty cells arrive as NULL from both readers; whitespace-only rows end up "skipped"
     cols.append(f"coalesce({', '.join(f'c{j}' for j in range(width))}) is null as is_empty")
     return f"select {', '.join(cols)} from {relation}"
@@ -111,8 +106,8 @@ def _insert_raw(con, layout: Layout, relation: str, width: int, lineage: dict, n
                *(["extra"] if has_extra else []), "key_hash", "row_hash", "quarantine_reason"]
     sql = f"""
         insert into {src.table} ({', '.join(columns)})
-        select {lineage['load_id']}, {_q(lineage['source_file'])}, {_q(lineage['sha'])},
-               {_q(layout.sheet) if layout.sheet else 'null'}, row_no,
+        select {lineage['load_id']}, {db.literal(lineage['source_file'])}, {db.literal(lineage['sha'])},
+               {db.literal(layout.sheet) if layout.sheet else 'null'}, row_no,
                {', '.join(present)}, {'extra, ' if has_extra else ''}
                case when is_total then null else hash({keyh}) end,
                hash({rowh}),
@@ -128,15 +123,15 @@ def _insert_raw(con, layout: Layout, relation: str, width: int, lineage: dict, n
 def _quarantine_rows(con, src: Source, load_id: int) -> tuple[int, int, int]:
     """Move this load's unloadable rows from raw to quarantine; return (skipped, quarantined, empty)."""
     reasons = _reasons(src)
-    case_ru = " ".join(f"when {i} then {_q(ru)}" for i, (_, ru, _) in enumerate(reasons))
-    case_kk = " ".join(f"when {i} then {_q(kk)}" for i, (_, _, kk) in enumerate(reasons))
+    case_ru = " ".join(f"when {i} then {db.literal(ru)}" for i, (_, ru, _) in enumerate(reasons))
+    case_kk = " ".join(f"when {i} then {db.literal(kk)}" for i, (_, _, kk) in enumerate(reasons))
     struct = ", ".join(f"{f} := {f}" for f in src.field_names) + ", extra := extra"
     where = f"load_id = {load_id} and quarantine_reason is not null"
     empty = db.one(con, f"select count(*) from {src.table} where load_id = {load_id} "
                         f"and quarantine_reason = {EMPTY}")[0]
     con.execute(f"""
         insert into quarantine
-        select load_id, {_q(src.kind)}, source_file, file_sha256, sheet, row_no,
+        select load_id, {db.literal(src.kind)}, source_file, file_sha256, sheet, row_no,
                case quarantine_reason {case_ru} end, case quarantine_reason {case_kk} end,
                to_json(struct_pack({struct})), null,
                case when quarantine_reason = 0 then 'skipped' else 'invalid' end
@@ -177,7 +172,7 @@ def _load_csv(con, path: Path, load_id: int, lineage: dict, summary: Summary):
         rej = f"rejects_{load_id}"
         columns = "{" + ", ".join(f"'c{j}': 'VARCHAR'" for j in range(n)) + "}"
         relation = (
-            f"read_csv({_q(str(f.path))}, delim={_q(f.delimiter)}, quote='\"', escape='\"', "
+            f"read_csv({db.literal(str(f.path))}, delim={db.literal(f.delimiter)}, quote='\"', escape='\"', "
             f"header=false, skip={layout.header_row}, columns={columns}, auto_detect=false, "
             f"store_rejects=true, rejects_table='{rej}', rejects_scan='{rej}_scan', max_line_size=10000000)"
         )

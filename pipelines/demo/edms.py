@@ -8,6 +8,7 @@ import duckdb
 import pandas as pd
 
 from pipelines import calendar
+from pipelines.db import literal
 
 SQL_FILE = Path(__file__).with_name("edms_cards.sql")
 
@@ -119,7 +120,7 @@ def generate(con: duckdb.DuckDBPyConnection, units: pd.DataFrame, n: int, seed: 
 def export_sql(cards_sql: str, lang: str, orgs: int, export_date: str = "2026-01-05", ordered: bool = True) -> str:
     """SELECT that renders generated cards as an export with ru or kk headers (ordered: by date)."""
     lists = ", ".join(
-        f"[{', '.join(_lit(v) for v in values)}] as {name}" for name, values in LISTS.items()
+        f"[{', '.join(literal(v) for v in values)}] as {name}" for name, values in LISTS.items()
     )
     cols = []
     if orgs > 1:
@@ -146,8 +147,3 @@ def export_sql(cards_sql: str, lang: str, orgs: int, export_date: str = "2026-01
         )
         select {', '.join(cols)} from named {'order by reg_date, i' if ordered else ''}
     """
-
-
-def _lit(v: str) -> str:
-    """SQL string literal."""
-    return "'" + v.replace("'", "''") + "'"

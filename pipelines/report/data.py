@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 
 from pipelines import org
+from pipelines.calendar import month_end
 
 
 @dataclass
@@ -27,11 +28,6 @@ class ReportData:
     rules: pd.DataFrame  # late and malformed submissions by rule and clause
     service_notes: pd.DataFrame  # bodies for service notes with their facts
     quality: dict  # files loaded, rows quarantined
-
-
-def month_end(d: dt.date) -> dt.date:
-    """Last day of d's month."""
-    return (d.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
 
 
 def default_as_of(con: duckdb.DuckDBPyConnection, month: dt.date) -> dt.date:

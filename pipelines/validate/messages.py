@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
+from pipelines.db import literal
 from pipelines.validate.catalogue import Rule
 
 NOT_DONE = {"kk": "орындалмаған", "ru": "не исполнено", "en": "not done"}
 
 
-def _q(text: str) -> str:
-    """SQL string literal."""
-    return "'" + text.replace("'", "''") + "'"
-
-
 def message_sql(rule: Rule, lang: str) -> str:
     """SQL expression of a violation's message, over columns reg_no, expected_date, actual_date,
     working_days_late, anchor_text, actual_value of the checked relation."""
-    expr = _q(getattr(rule, f"message_{lang}"))
+    expr = literal(getattr(rule, f"message_{lang}"))
     subs = {
         "{record}": "coalesce(reg_no, record_id)",
         "{expected}": "coalesce(strftime(expected_date, '%d.%m.%Y'), expected_value, '')",
-        "{actual}": f"coalesce(strftime(actual_date, '%d.%m.%Y'), actual_value, {_q(NOT_DONE[lang])})",
+        "{actual}": f"coalesce(strftime(actual_date, '%d.%m.%Y'), actual_value, {literal(NOT_DONE[lang])})",
         "{days}": "coalesce(cast(working_days_late as varchar), '')",
         "{anchor}": "coalesce(anchor_text, '')",
     }
     for key, col in subs.items():
-        expr = f"replace({expr}, {_q(key)}, {col})"
+        expr = f"replace({expr}, {literal(key)}, {col})"
     return expr
