@@ -59,7 +59,7 @@ def rate_trend(ctx, df: pd.DataFrame, height: int = 380, font: int = 14) -> go.F
                     hovertemplate="%{x}: %{text}<extra></extra>")
     fig.update_layout(barmode="stack", height=height, title=ctx.t("trend"), font={"size": font},
                       yaxis={"title": ctx.t("due")},
-                      yaxis2={"overlaying": "y", "side": "right", "range": [0, 1.05], "tickformat": ".0%",
+                      yaxis2={"overlaying": "y", "side": "right", "range": [0, 1.05], "tickformat": ".0%", "dtick": 0.2,
                               "title": ctx.t("on_time_rate")},
                       legend={"orientation": "h", "y": -0.2}, margin={"t": 60, "b": 40})
     return fig
