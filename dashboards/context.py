@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from dashboards import auth, data, queries
-from pipelines.calendar import month_end
+from pipelines.calendar import month_end, previous_month
 from pipelines.i18n import LANG_NAMES, LANGS, month_name, t
 
 
@@ -50,7 +50,7 @@ def months_back(as_of: dt.date, n: int = 24) -> list[dt.date]:
     out, d = [], as_of.replace(day=1)
     for _ in range(n):
         out.append(d)
-        d = (d - dt.timedelta(days=1)).replace(day=1)
+        d = previous_month(d)
     return out
 
 

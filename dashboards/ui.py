@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboards import data
-from pipelines.i18n import fmt_date, fmt_int, fmt_pct, month_name, t
+from pipelines.i18n import fmt_date, fmt_int, fmt_pct, month_name
 
 PALETTE = ["#1f6feb", "#2da44e", "#d29922", "#cf222e", "#8250df", "#57606a"]
 OUTCOME_COLOURS = {"on_time": "#2da44e", "late": "#d29922", "overdue": "#cf222e", "open": "#8c959f"}
@@ -105,5 +105,3 @@ def fmt_counts(df: pd.DataFrame, lang: str, cols: list[str]) -> pd.DataFrame:
             out[c] = [fmt_int(v, lang) for v in out[c]]
     return out
 
-
-__all__ = ["q", "table", "rate_trend", "ranking_bars", "metric_row", "t"]

@@ -113,6 +113,11 @@ def year_summary(cal: pd.DataFrame, year: int) -> tuple[pd.DataFrame, pd.DataFra
     return special, months
 
 
+def previous_month(d: dt.date) -> dt.date:
+    """The first day of the month before d's month."""
+    return (d.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+
 def month_end(d: dt.date) -> dt.date:
     """The last day of d's month."""
     return (d.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)

@@ -294,12 +294,13 @@ def sql(query: str | None, db_path: Path | None, fmt: str, out: Path | None, lim
 
 def _prompt(path: Path, limit: int, timeout: float) -> None:
     """An interactive SQL prompt with a history file."""
+    import contextlib
     import readline
 
     from pipelines import sandbox
 
     history = Path.home() / ".tartip_history"
-    with __import__("contextlib").suppress(OSError):
+    with contextlib.suppress(OSError):
         readline.read_history_file(history)
     click.echo(f"tartip sql on {path} — end with ';', .tables, .quit")
     buf: list[str] = []

@@ -115,16 +115,16 @@ def _parse_dt(text: str) -> dt.datetime | None:
     return None
 
 
-def no_kind_error(path: Path, closest: Detection | None, where: str = "") -> ReadError:
+def no_kind_error(path: Path, closest: Detection | None) -> ReadError:
     """The error for a file whose headers match no kind: names the closest kind and what it lacks."""
     if closest is None:
-        return ReadError(f"{path}{where}: пустой файл / бос файл")
+        return ReadError(f"{path}: пустой файл / бос файл")
     src = closest.source
     lacks = "; ".join(
         f"{f.name} ({' | '.join(f.aliases)})" for f in src.fields if f.name in closest.missing
     )
     return ReadError(
-        f"{path}{where}: не удалось определить вид выгрузки / выгрузу түрі анықталмады. "
+        f"{path}: не удалось определить вид выгрузки / выгрузу түрі анықталмады. "
         f"Ближе всего / ең жақыны: {src.kind} ({src.title_ru} / {src.title_kk}); "
         f"нет столбцов / бағандар жоқ: {lacks}"
     )

@@ -7,8 +7,8 @@ import dataclasses
 import streamlit as st
 
 from dashboards import queries, ui
-from dashboards.context import month_end
 from dashboards.views import report_section
+from pipelines.calendar import month_end, previous_month
 from pipelines.i18n import fmt_int, fmt_pct
 
 
@@ -16,7 +16,7 @@ def render(ctx) -> None:
     """Tiles (rate this month vs last, overdue now, due soon, late submissions), trend, weakest five."""
     st.title(ctx.t("page_overview"))
     f = ctx.filters
-    prev_start = (f.date_from.replace(day=1) - __import__("datetime").timedelta(days=1)).replace(day=1)
+    prev_start = previous_month(f.date_from)
     prev = dataclasses.replace(f, date_from=prev_start, date_to=month_end(prev_start))
     now_r, prev_r = ui.q(ctx, queries.rates_total(f)), ui.q(ctx, queries.rates_total(prev))
     overdue = ui.q(ctx, queries.overdue_tasks(f, limit=10_000))

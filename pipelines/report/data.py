@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 
 from pipelines import org
-from pipelines.calendar import month_end
+from pipelines.calendar import month_end, previous_month
 
 
 @dataclass
@@ -55,7 +55,7 @@ def load(snapshot: Path, month: dt.date, lang: str = "ru", as_of: dt.date | None
     con = duckdb.connect(str(snapshot), read_only=True)
     try:
         as_of = as_of or default_as_of(con, month)
-        prev = (month - dt.timedelta(days=1)).replace(day=1)
+        prev = previous_month(month)
         name = "name_kk" if lang == "kk" else "name_ru"
         con.execute(f"create temp table t as select * from tasks_as_of(date '{as_of}')")
         headline = con.execute(f"""

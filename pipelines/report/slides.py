@@ -10,7 +10,7 @@ from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
-from pptx.util import Emu, Inches, Pt
+from pptx.util import Inches, Pt
 
 from pipelines.i18n import fmt_date, fmt_int, fmt_pct, month_name, t
 from pipelines.report.data import ReportData
@@ -151,5 +151,3 @@ def smallest_font(path: Path) -> float:
                 sizes.append(ch.font.size.pt if ch.font.size else 10.0)
     return min(sizes) if sizes else 0.0
 
-
-__all__ = ["write", "smallest_font", "Emu"]
