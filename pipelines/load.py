@@ -184,16 +184,23 @@ def _load_csv(con, path: Path, load_id: int, lineage: dict, summary: Summary):
             f"select line, arg_min(error_message, column_idx), trim(any_value(csv_line), e'\\r\\n') "
             f"from {rej} group by line order by line"
         ).fetchall()
-        for line, _, _ in rejects:
-            # the ordinal of read_csv counts accepted records only: shift the rows after a
-            # rejected line so that row_no stays the line of the file
-            con.execute(f"update {layout.source.table} set row_no = row_no + 1 "
-                        f"where load_id = {load_id} and row_no >= {int(line)}")
-        for line, message, csv_line in rejects:
-            con.execute(
+        if rejects:
+            # rowids count accepted records only: a row moves down by the number of rejected
+            # lines before it. The j-th rejected line (1-based, sorted) at line L moves every row
+            # numbered L - (j - 1) or more, in one statement however many lines were rejected.
+            con.execute(f"""
+                update {table} set row_no = row_no + (
+                    select count(*) from (
+                        select line - row_number() over (order by line) + 1 as threshold
+                        from (select distinct line from {rej})
+                    ) where threshold <= {table}.row_no
+                ) where load_id = {load_id}
+            """)
+            con.executemany(
                 "insert into quarantine values (?, ?, ?, ?, null, ?, ?, ?, null, ?, 'invalid')",
-                [load_id, layout.source.kind, lineage["source_file"], lineage["sha"], line,
-                 f"строка CSV повреждена: {message}", f"CSV жолы бүлінген: {message}", csv_line],
+                [[load_id, layout.source.kind, lineage["source_file"], lineage["sha"], line,
+                  f"строка CSV повреждена: {message}", f"CSV жолы бүлінген: {message}", csv_line]
+                 for line, message, csv_line in rejects],
             )
         con.execute(f"drop table if exists {rej}; drop table if exists {rej}_scan")
         summary.meta = {"encoding": f.encoding, "delimiter": f.delimiter,

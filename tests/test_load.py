@@ -112,3 +112,15 @@ def test_find_files_expands_folders(fixtures):
     files = load.find_files([fixtures])
     assert {f.suffix for f in files} == {".csv", ".tsv", ".xlsx"}
     assert all(f.name != "make_fixtures.py" for f in files)
+
+
+def test_row_numbers_stay_file_lines_around_several_broken_lines(con, ingest, tmp_path):
+    f = tmp_path / "broken.csv"
+    f.write_text("Рег. №;Дата регистрации;Исполнитель\n1;05.03.2025;Отдел образования\n"
+                 "2;05.03.2025;a;b\n3;05.03.2025;Отдел культуры\n4;x\n5;y\n6;05.03.2025;Отдел ЖКХ\n"
+                 "7;05.03.2025;Отдел ЖКХ;z\n8;05.03.2025;Отдел ЖКХ\n", encoding="utf-8")
+    ingest(f)
+    assert rows(con, "select reg_no, row_no from raw_edms order by row_no") == [
+        ("1", 2), ("3", 4), ("6", 7), ("8", 9)]
+    assert rows(con, "select row_no, left(raw_line, 1) from quarantine order by row_no") == [
+        (3, "2"), (5, "4"), (6, "5"), (8, "7")]
