@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import streamlit as st
 
 from dashboards import auth, data, queries
 from pipelines.calendar import month_end, previous_month
-from pipelines.i18n import LANG_NAMES, LANGS, month_name, t
+from pipelines.i18n import LANG_NAMES, LANGS, data_basis, month_name, t
 
 
 @dataclass
@@ -22,6 +22,13 @@ class Context:
     as_of: dt.date
     last_loaded_at: dt.datetime
     month_start: dt.date
+    org_names: dict[str, str] = field(default_factory=dict)  # organisation key -> name in the language
+    basis: str = ""  # the data date and every source's export date, as one line
+
+    @property
+    def org(self) -> str:
+        """The organisation the figures are of (its key in the data)."""
+        return self.filters.orgs[0] if self.filters.orgs else ""
 
     def t(self, key: str) -> str:
         """Text in the chosen language."""
@@ -70,6 +77,12 @@ def sidebar(lang: str) -> Context:
     role = st.session_state.get("role") or auth.default_role()
     months = months_back(as_of)
     st.sidebar.header(t("filters", lang))
+    orgs = data.query(*queries.organisations())
+    org_names = dict(zip(orgs["org_name"], orgs[f"name_{lang}"], strict=True)) or {"": ""}
+    _init("org", _param("org") if _param("org") in org_names else next(iter(org_names)))
+    if len(org_names) > 1:  # several organisations in one export (a region): figures are per organisation
+        st.sidebar.selectbox(t("organisation", lang), list(org_names), key="org", format_func=org_names.get)
+    org = st.session_state["org"]
     wanted = _param("month")
     # early in a month the month just ended is the one to look at
     default = months[1] if as_of.day <= 10 else months[0]
@@ -88,10 +101,10 @@ def sidebar(lang: str) -> Context:
                                      format_func=lambda d: month_name(d, lang))
         date_from, date_to = month, month_end(month)
     ch = data.query(*queries.choices())
-    names = dict(zip(ch["department_code"], ch["name_kk" if lang == "kk" else "name_ru"], strict=True))
+    names = dict(zip(ch["department_code"], ch[f"name_{lang}"], strict=True))
     executing = ch[ch["kind"].isin(["apparatus", "department", "rural_district"])]
     blocks = ch.dropna(subset=["block_code"]).drop_duplicates("block_code")
-    block_names = dict(zip(blocks["block_code"], blocks["block_name_kk" if lang == "kk" else "block_name_ru"],
+    block_names = dict(zip(blocks["block_code"], blocks[f"block_name_{lang}"],
                            strict=True))
     labels = data.query("select kind, code, name_kk, name_ru, name_en from labels")
     label = {(r.kind, r.code): getattr(r, f"name_{lang}") for r in labels.itertuples()}
@@ -109,6 +122,8 @@ def sidebar(lang: str) -> Context:
                                  placeholder=t("all", lang))
     # the state goes back into the URL
     q = {"lang": lang}
+    if len(org_names) > 1:
+        q["org"] = org
     if custom:
         q |= {"from": date_from.isoformat(), "to": date_to.isoformat()}
     else:
@@ -118,9 +133,11 @@ def sidebar(lang: str) -> Context:
             q[param] = ",".join(values)
     if dict(st.query_params) != q:
         st.query_params.from_dict(q)
-    st.sidebar.caption(f"{t('data_as_of', lang)}: **{as_of:%d.%m.%Y}** · {t('last_load', lang)} {last:%d.%m.%Y %H:%M}")
-    f = queries.Filters(date_from, date_to, tuple(deps), tuple(blks), tuple(srcs), tuple(mts))
-    return Context(lang, f, role, as_of, last, month if not custom else date_from.replace(day=1))
+    src = data.query(*queries.source_exports())
+    basis = data_basis(as_of, as_of, [(r.kind, r.data_date, r.date_basis) for r in src.itertuples()], lang)
+    st.sidebar.caption(f"{basis} {t('last_load', lang)} {last:%d.%m.%Y %H:%M}")
+    f = queries.Filters(date_from, date_to, tuple(deps), tuple(blks), tuple(srcs), tuple(mts), (org,))
+    return Context(lang, f, role, as_of, last, month if not custom else date_from.replace(day=1), org_names, basis)
 
 
 def login_box(lang: str) -> None:

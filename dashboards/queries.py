@@ -1,12 +1,15 @@
-"""Every query the dashboard runs, from the marts only (no measure is computed here).
+"""Every query the dashboard runs, from the marts and the measure's macros only.
 
-Each function takes the filters and returns (sql, params); the benchmark times the same ones.
+No outcome is counted here: rates come from `rates(...)` (sql/marts/03_measure.sql), protocol and
+appeal figures from `protocol_outcomes(...)` / `appeal_outcomes(...)`, service notes from
+`service_notes(...)`. Each function takes the filters and returns (sql, params); the benchmark
+times the same ones.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -19,90 +22,98 @@ class Filters:
     blocks: tuple[str, ...] = field(default_factory=tuple)
     sources: tuple[str, ...] = field(default_factory=tuple)
     meeting_types: tuple[str, ...] = field(default_factory=tuple)
+    orgs: tuple[str, ...] = field(default_factory=tuple)
 
 
-def _where(f: Filters, date_col: str = "due_date", dims: bool = True) -> tuple[str, list]:
-    """WHERE clause of the filters over a table with due_date, department_code, block_code, source, meeting_type."""
-    parts, params = [f"{date_col} between ? and ?"], [f.date_from, f.date_to]
-    if dims:
-        for col, values in (("department_code", f.departments), ("block_code", f.blocks),
-                            ("source", f.sources), ("meeting_type", f.meeting_types)):
-            if values:
-                parts.append(f"{col} in ({', '.join('?' * len(values))})")
-                params += list(values)
+DIMS = (("orgs", "org_name"), ("departments", "department_code"), ("blocks", "block_code"),
+        ("sources", "source"), ("meeting_types", "meeting_type"))
+
+
+ALL_DIMS = tuple(a for a, _ in DIMS)
+
+
+def _where(f: Filters, date_col: str | None = "due_date", dims: tuple[str, ...] = ALL_DIMS) -> tuple[str, list]:
+    """WHERE clause of the filters (those named in dims) over a table with their columns."""
+    parts, params = ["true"], []
+    if date_col:
+        parts, params = [f"{date_col} between ? and ?"], [f.date_from, f.date_to]
+    for attr, col in DIMS:
+        values = getattr(f, attr) if attr in dims else ()
+        if values:
+            column = "coalesce(org_name, '')" if col == "org_name" else col
+            parts.append(f"{column} in ({', '.join('?' * len(values))})")
+            params += list(values)
     return " and ".join(parts), params
 
 
-RATE_COLUMNS = """
-    sum(due_count)::bigint as due_count, sum(on_time_count)::bigint as on_time_count,
-    sum(late_count)::bigint as late_count, sum(overdue_count)::bigint as overdue_count,
-    sum(open_count)::bigint as open_count,
-    sum(on_time_count) / nullif(sum(due_count), 0) as on_time_rate,
-    sum(sum_working_days_late) / nullif(sum(late_count) + sum(overdue_count), 0) as avg_working_days_late,
-    max(max_working_days_late) as max_working_days_late, sum(extension_count)::bigint as extension_count
-"""
+def _macro_args(f: Filters, names: tuple[str, ...] = ALL_DIMS) -> tuple[str, list]:
+    """The filters as named arguments of a measure macro: `date_from := ?, ..., orgs := ?::varchar[]`."""
+    args = ["date_from := ?", "date_to := ?"] + [f"{n} := ?::varchar[]" for n in names]
+    return ", ".join(args), [f.date_from, f.date_to, *[list(getattr(f, n)) for n in names]]
+
+
+def count(sql_params: tuple[str, list]) -> tuple[str, list]:
+    """The number of rows a list query returns, counted by the database (never len() of a cut list)."""
+    sql, params = sql_params
+    return f"select count(*) as n from ({sql})", params
+
+
+def rates(f: Filters, period: str = "none", dim: str = "all") -> tuple[str, list]:
+    """The measure's rates(...) over the filters: one row per organisation (and period, and unit)."""
+    args, params = _macro_args(f)
+    return (f"select *, dimension_code as code from rates({args}, period := ?, dim := ?) "
+            f"order by org_name, period_start, rank nulls last, name_ru", [*params, period, dim])
 
 
 def rates_total(f: Filters) -> tuple[str, list]:
     """Due, on time, late, overdue and the on-time rate over the filtered period."""
-    where, params = _where(f)
-    return f"select {RATE_COLUMNS} from daily_execution where {where}", params
+    return rates(f)
 
 
 def trend(f: Filters, grain: str = "month") -> tuple[str, list]:
     """The rates per month (or week, quarter, year) of the filtered period."""
-    where, params = _where(f)
-    return (f"select cast(date_trunc('{grain}', due_date) as date) as period_start, {RATE_COLUMNS} "
-            f"from daily_execution where {where} group by 1 order by 1"), params
+    return rates(f, period=grain)
 
 
 def ranking(f: Filters, by: str = "department") -> tuple[str, list]:
-    """Rates per department (or deputy's block) with names and rank, best first."""
-    where, params = _where(f)
-    if by == "block":
+    """Rates per department, deputy's block or organisation (all of them) with names and rank, best first."""
+    if by == "org":
+        sql, params = rates(replace(f, orgs=()))
         return (f"""
-            with r as (select block_code as code, {RATE_COLUMNS} from daily_execution where {where} group by 1)
-            select r.*, b.block_name_kk as name_kk, b.block_name_ru as name_ru,
-                   dense_rank() over (order by on_time_rate desc nulls last) as rank
-            from r left join (select distinct block_code, block_name_kk, block_name_ru from departments) as b
-                on b.block_code = r.code
-            where due_count > 0 order by rank
+            select r.* exclude (name_kk, name_ru, name_en, code, rank), o.name_kk, o.name_ru, o.name_en,
+                   r.org_name as code, dense_rank() over (order by r.on_time_rate desc) as rank
+            from ({sql}) as r join organisations as o using (org_name)
+            where r.due_count > 0 order by rank, o.name_ru
         """, params)
-    return (f"""
-        with r as (select department_code as code, {RATE_COLUMNS} from daily_execution where {where} group by 1)
-        select r.*, coalesce(d.name_kk, r.code, '?') as name_kk, coalesce(d.name_ru, r.code, '?') as name_ru,
-               d.block_code, dense_rank() over (order by on_time_rate desc nulls last) as rank
-        from r left join departments as d on d.department_code = r.code
-        where due_count > 0 order by rank
-    """, params)
+    sql, params = rates(f, dim=by)
+    return f"select * from ({sql}) where due_count > 0 order by org_name, rank nulls last, name_ru", params
 
 
-def overdue_tasks(f: Filters, limit: int = 500) -> tuple[str, list]:
+def overdue_tasks(f: Filters, limit: int | None = 500) -> tuple[str, list]:
     """Tasks overdue as of the data date, worst first (the term may lie before the period)."""
-    where, params = _where(f, date_col="due_date")
-    params[0], params[1] = dt.date(1900, 1, 1), dt.date(9999, 12, 31)  # overdue now, whatever the period
+    where, params = _where(f, date_col=None)
+    cut = f" limit {int(limit)}" if limit else ""
     return (f"""
-        select task_id, occurrence_id, source, coalesce(reg_no, protocol_no || ' п.' || item_no) as reg_no,
-               department_code, department_name_kk, department_name_ru, executor_name, executor_role,
-               summary, assigned_date, due_date, executed_date, outcome, working_days_late, extension_count,
-               source_file, sheet, row_no
+        select task_id, occurrence_id, source, display_no as reg_no, org_name,
+               department_code, department_name_kk, department_name_ru, department_name_en, executor_name,
+               executor_role, summary, assigned_date, due_date, executed_date, outcome, working_days_late,
+               extension_count, source_file, sheet, row_no
         from overdue_tasks where {where}
-        order by working_days_late desc limit {int(limit)}
+        order by working_days_late desc, reg_no{cut}
     """, params)
 
 
 def due_soon(f: Filters, as_of: dt.date, days: int = 5) -> tuple[str, list]:
     """Open tasks due within the next N working days after the data date."""
-    where, params = _where(f)
-    params[0], params[1] = dt.date(1900, 1, 1), dt.date(9999, 12, 31)
+    where, params = _where(f, date_col=None)
     return (f"""
         with horizon as (
             select max(t.date) as until from calendar as s
             join calendar as t on t.wd_index = s.wd_index + {int(days)} and t.is_working_day
             where s.date = ?
         )
-        select task_id, occurrence_id, source, coalesce(reg_no, protocol_no || ' п.' || item_no) as reg_no,
-               department_code, department_name_kk, department_name_ru, executor_name, summary, due_date
+        select task_id, occurrence_id, source, display_no as reg_no, department_code, department_name_kk,
+               department_name_ru, department_name_en, executor_name, summary, due_date
         from tasks, horizon
         where outcome = 'open' and due_date <= horizon.until and {where}
         order by due_date
@@ -111,7 +122,7 @@ def due_soon(f: Filters, as_of: dt.date, days: int = 5) -> tuple[str, list]:
 
 def late_submissions(f: Filters) -> tuple[str, list]:
     """Deadline violations of the latest validation run whose deadline falls in the period."""
-    where, params = _where(f, date_col="v.expected_date", dims=False)
+    where, params = _where(f, date_col="v.expected_date", dims=())
     dep = ""
     if f.departments:
         dep = f" and v.department_code in ({', '.join('?' * len(f.departments))})"
@@ -153,18 +164,9 @@ def document_card(task_id: str) -> tuple[str, list]:
 
 
 def protocol_tasks(f: Filters) -> tuple[str, list]:
-    """Protocol task items by meeting type and protocol: items, executors, due, status."""
-    where, params = _where(f)
-    return (f"""
-        select meeting_type, protocol_no, meeting_date, count(distinct task_id) as items,
-               count(*) as executors, min(due_date) as first_due,
-               count(*) filter (where outcome = 'on_time') as on_time,
-               count(*) filter (where outcome = 'late') as late,
-               count(*) filter (where outcome = 'overdue') as overdue,
-               count(*) filter (where outcome = 'open') as open
-        from tasks where source = 'protocol' and {where}
-        group by all order by meeting_date desc, protocol_no
-    """, params)
+    """Protocols of meetings in the period: items, executors and outcomes (protocol_outcomes(...))."""
+    args, params = _macro_args(f, ("orgs", "departments", "blocks", "meeting_types"))
+    return f"select * from protocol_outcomes({args})", params
 
 
 def protocol_items(f: Filters) -> tuple[str, list]:
@@ -179,38 +181,15 @@ def protocol_items(f: Filters) -> tuple[str, list]:
 
 
 def protocol_violations(f: Filters) -> tuple[str, list]:
-    """Protocols drawn up late or without a controller (latest validation run)."""
-    return ("""
-        select v.rule_id, v.clause, v.reg_no as protocol_no, p.meeting_type, p.meeting_date,
-               v.expected_date, v.actual_date, v.working_days_late, v.message_kk, v.message_ru, v.message_en,
-               v.source_file, v.sheet, v.row_no
-        from current_violations as v join protocols as p on p.protocol_id = v.record_id
-        where v.rule_id in ('R-8.5-DRAWN', 'R-8.7-DRAWN', 'R-5.34-DRAWN', 'R-5.46-DRAWN', 'R-5.54-DRAWN',
-                            'R-8.5-CONTROLLER')
-            and p.meeting_date between ? and ?
-        order by p.meeting_date desc
-    """, [f.date_from, f.date_to])
+    """Protocols drawn up late or without a controller (the mart protocol_violations)."""
+    where, params = _where(f, date_col="meeting_date", dims=("orgs", "meeting_types"))
+    return f"select * from protocol_violations where {where} order by meeting_date desc", params
 
 
 def appeals_monthly(f: Filters) -> tuple[str, list]:
-    """Appeals per month of receipt: received, answered on time, late, overdue, forwarded in 3 WD."""
-    return ("""
-        with a as (
-            select a.appeal_id, cast(date_trunc('month', a.received_at) as date) as month, a.appeal_kind,
-                   a.forwarded_to is not null as forwarded
-            from appeals as a where cast(a.received_at as date) between ? and ?
-        ),
-        t as (select task_id, outcome from tasks where source = 'appeal'),
-        fw as (select record_id from current_violations where rule_id = 'R-12.9-FORWARD')
-        select a.month, count(*) as received,
-               count(*) filter (where t.outcome = 'on_time') as on_time,
-               count(*) filter (where t.outcome = 'late') as late,
-               count(*) filter (where t.outcome = 'overdue') as overdue,
-               count(*) filter (where a.forwarded) as forwarded,
-               count(*) filter (where a.forwarded and fw.record_id is null) as forwarded_in_time
-        from a left join t on t.task_id = a.appeal_id left join fw on fw.record_id = a.appeal_id
-        group by 1 order by 1
-    """, [f.date_from, f.date_to])
+    """Appeals per month of receipt: received, answered on time, late, overdue, forwarded (appeal_outcomes)."""
+    args, params = _macro_args(f, ("orgs",))
+    return f"select * from appeal_outcomes({args})", params
 
 
 def appeals_list(f: Filters, restricted: bool = False) -> tuple[str, list]:
@@ -245,24 +224,7 @@ def quarantine_rows(kind: str | None = None) -> tuple[str, list]:
 
 def service_notes(f: Filters) -> tuple[str, list]:
     """Bodies late with meeting materials or with operational-meeting tasks: the facts for a note."""
-    where, params = _where(f, date_col="v.expected_date", dims=False)
-    return (f"""
-        select v.department_code, d.name_kk, d.name_ru,
-               count(*) as cases,
-               count(*) filter (where v.actual_date is null) as not_submitted,
-               max(v.working_days_late) as worst_working_days_late,
-               string_agg(distinct v.clause, ', ') as clauses,
-               string_agg(v.message_ru, '; ' order by v.expected_date) as facts_ru,
-               string_agg(v.message_kk, '; ' order by v.expected_date) as facts_kk,
-               string_agg(v.message_en, '; ' order by v.expected_date) as facts_en
-        from current_violations as v
-        left join departments as d on d.department_code = v.department_code
-        where (v.rule_id in ('R-5.6-MATERIALS', 'R-5.28-MATERIALS', 'R-5.14-MATERIALS')
-               or (v.rule_id = 'R-8.5-TASK' and v.record_id in (
-                   select occurrence_id from tasks where meeting_type = 'operational')))
-            and {where}
-        group by all order by cases desc
-    """, params)
+    return "select * from service_notes(?, ?)", [f.date_from, f.date_to]
 
 
 def data_as_of() -> tuple[str, list]:
@@ -270,10 +232,20 @@ def data_as_of() -> tuple[str, list]:
     return "select as_of, last_loaded_at from data_as_of", []
 
 
+def source_exports() -> tuple[str, list]:
+    """Per kind of export: its latest data date, file and how the date was found."""
+    return "select kind, data_date, file_name, date_basis, files from source_exports order by kind", []
+
+
+def organisations() -> tuple[str, list]:
+    """The organisations in the data with their names, largest first."""
+    return "select org_name, name_kk, name_ru, name_en, task_rows from organisations", []
+
+
 def choices() -> tuple[str, list]:
     """Departments and blocks for the filters."""
     return ("""
-        select department_code, name_kk, name_ru, kind, block_code, block_name_kk, block_name_ru
+        select department_code, name_kk, name_ru, name_en, kind, block_code, block_name_kk, block_name_ru, block_name_en
         from departments order by kind, name_ru
     """, [])
 
@@ -282,9 +254,10 @@ def DASHBOARD_QUERIES(f: Filters, as_of: dt.date) -> dict[str, tuple[str, list]]
     """The queries a full round of the pages runs (for the benchmark)."""
     return {
         "rates_total": rates_total(f), "trend": trend(f), "ranking_department": ranking(f),
-        "ranking_block": ranking(f, "block"), "overdue_tasks": overdue_tasks(f), "due_soon": due_soon(f, as_of),
+        "ranking_block": ranking(f, "block"), "overdue_tasks": overdue_tasks(f),
+        "overdue_count": count(overdue_tasks(f, limit=None)), "due_soon": due_soon(f, as_of),
         "late_submissions": late_submissions(f), "violations_by_rule": violations_by_rule(),
         "protocol_tasks": protocol_tasks(f), "protocol_violations": protocol_violations(f),
         "appeals_monthly": appeals_monthly(f), "last_loads": last_loads(), "quarantine": quarantine_rows(),
-        "service_notes": service_notes(f), "data_as_of": data_as_of(),
+        "service_notes": service_notes(f), "data_as_of": data_as_of(), "source_exports": source_exports(),
     }

@@ -26,6 +26,11 @@ def q(ctx, sql_params: tuple[str, list], restricted: bool = False) -> pd.DataFra
         return None
 
 
+def first(df: pd.DataFrame | None) -> dict:
+    """The first row of a result as a dict ({} when there is none: an empty month)."""
+    return {} if df is None or df.empty else df.iloc[0].to_dict()
+
+
 def table(ctx, df: pd.DataFrame | None, key: str, columns: dict[str, str] | None = None) -> None:
     """A sortable table with localised headers and CSV / XLSX downloads."""
     if df is None:
@@ -67,7 +72,7 @@ def rate_trend(ctx, df: pd.DataFrame, height: int = 380, font: int = 14) -> go.F
 
 def ranking_bars(ctx, df: pd.DataFrame, height: int = 600, font: int = 13, title: str | None = None) -> go.Figure:
     """Horizontal bars of the on-time rate per unit, with the counts behind it in the hover."""
-    name = "name_kk" if ctx.lang == "kk" else "name_ru"
+    name = f"name_{ctx.lang}"
     d = df.sort_values("on_time_rate")
     hover = [f"{ctx.t('due')}: {fmt_int(r.due_count, ctx.lang)}<br>{ctx.t('on_time')}: "
              f"{fmt_int(r.on_time_count, ctx.lang)}<br>{ctx.t('late')}: {fmt_int(r.late_count, ctx.lang)}<br>"

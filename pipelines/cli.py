@@ -374,10 +374,12 @@ def export(out: Path, db_path: Path | None) -> None:
 @click.option("--format", "formats", default="pdf,xlsx,pptx", show_default=True,
               help="Comma-separated: pdf, xlsx, pptx.")
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Figures as known on this date (default: the day after the month, or the data date).")
+              help="Freeze the month as known on this date (default: the latest data, as on the dashboard).")
+@click.option("--org", "org", default=None,
+              help="Organisation, by its name in the data (needed when the data holds several).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("out"), show_default=True)
 @_db_option
-def report(month: str, lang: str, formats: str, as_of, out: Path, db_path: Path | None) -> None:
+def report(month: str, lang: str, formats: str, as_of, org: str | None, out: Path, db_path: Path | None) -> None:
     """Write the monthly discipline report (PDF, XLSX) and the meeting slides (PPTX).
 
     \b
@@ -393,7 +395,7 @@ def report(month: str, lang: str, formats: str, as_of, out: Path, db_path: Path 
     try:
         first = dt.datetime.strptime(month, "%Y-%m").date()
         files = build.build(_public_db(db_path), first, lang, [f.strip() for f in formats.split(",") if f.strip()],
-                            out, as_of.date() if as_of else None)
+                            out, as_of.date() if as_of else None, org)
     except ValueError as e:
         raise click.ClickException(str(e)) from e
     for f in files:

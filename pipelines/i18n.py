@@ -143,6 +143,20 @@ T = {
     "as_of_date": ("Деректер күні", "Данные на", "Data as of"),
     "reporting_period": ("Есепті кезең", "Отчётный период", "Reporting period"),
     "total": ("Барлығы", "Итого", "Total"),
+    "kind_edms": ("ЭҚАЖ", "СЭД", "EDMS"),
+    "kind_protocols": ("хаттамалар", "протоколы", "protocols"),
+    "kind_materials": ("материалдар", "материалы", "materials"),
+    "kind_appeals": ("өтініштер", "обращения", "appeals"),
+    "sources_line": ("Соңғы деректер", "Последние выгрузки", "Latest exports"),
+    "as_known_on": ("{date} күнгі мәлімет бойынша", "по состоянию на {date}", "as known on {date}"),
+    "latest_data": ("соңғы деректер {date}", "последние данные {date}", "latest data {date}"),
+    "date_from_content": ("мазмұны бойынша", "по содержимому", "from content"),
+    "file": ("Файл", "Файл", "File"),
+    "files": ("Файлдар", "Файлов", "Files"),
+    "organisation": ("Ұйым", "Организация", "Organisation"),
+    "month_incomplete": ("Ай әлі аяқталмаған: мерзімі {date} дейін келген тапсырмалар ғана есептелді",
+                         "Месяц не завершён: учтены только поручения со сроком по {date}",
+                         "Month not over: only tasks with a term up to {date} are counted"),
 }
 
 
@@ -156,9 +170,19 @@ def month_name(d: dt.date, lang: str) -> str:
     return f"{MONTHS[lang][d.month - 1]} {d.year}"
 
 
+def missing(x) -> bool:
+    """True for None, NaN, NaT and pandas' NA (which refuses to be compared)."""
+    if x is None:
+        return True
+    try:
+        return bool(x != x)
+    except TypeError:  # pd.NA: "boolean value of NA is ambiguous"
+        return True
+
+
 def fmt_int(n, lang: str) -> str:
     """12 345 (kk, ru) or 12,345 (en)."""
-    if n is None or n != n:
+    if missing(n):
         return "—"
     s = f"{int(n):,}"
     return s if lang == "en" else s.replace(",", "\u00a0")
@@ -166,7 +190,7 @@ def fmt_int(n, lang: str) -> str:
 
 def fmt_pct(x, lang: str, digits: int = 1) -> str:
     """87,5 % (kk, ru) or 87.5% (en)."""
-    if x is None or x != x:
+    if missing(x):
         return "—"
     s = f"{100 * x:.{digits}f}"
     return f"{s}%" if lang == "en" else f"{s.replace('.', ',')}\u00a0%"
@@ -174,11 +198,28 @@ def fmt_pct(x, lang: str, digits: int = 1) -> str:
 
 def fmt_date(d, lang: str) -> str:
     """05.03.2025 (kk, ru) or 2025-03-05 (en)."""
-    if d is None or d != d:
+    if missing(d):
         return "—"
     return d.strftime("%Y-%m-%d") if lang == "en" else d.strftime("%d.%m.%Y")
 
 
 def name_col(lang: str) -> str:
-    """Which name column to show: kk names for kk, ru names otherwise (the directory has no en)."""
-    return "name_kk" if lang == "kk" else "name_ru"
+    """Which name column to show: name_kk, name_ru or name_en."""
+    return f"name_{lang}"
+
+
+def data_basis(as_of: dt.date, data_date: dt.date, sources: list[tuple[str, dt.date, str]], lang: str) -> str:
+    """The line every page, report and slide carries: the date judged on and each source's export date.
+
+    sources: (kind, data date, date basis) per kind of export, basis 'title' | 'content' | 'load'.
+    """
+    parts = []
+    for kind, date, basis in sources:
+        note = f" ({t('date_from_content', lang)})" if basis == "content" else ""
+        parts.append(f"{t(f'kind_{kind}', lang)} {fmt_date(date, lang)}{note}")
+    head = f"{t('as_of_date', lang)} {fmt_date(as_of, lang)}"
+    if as_of != data_date:
+        head = (t("as_known_on", lang).format(date=fmt_date(as_of, lang)) + "; "
+                + t("latest_data", lang).format(date=fmt_date(data_date, lang)))
+    head = head[0].upper() + head[1:]
+    return f"{head}. {t('sources_line', lang)}: {'; '.join(parts)}." if parts else f"{head}."

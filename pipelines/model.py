@@ -78,6 +78,21 @@ def write_reference(con: duckdb.DuckDBPyConnection, directory: org.Directory) ->
     con.execute("create or replace table labels (kind varchar, code varchar, name_kk varchar, "
                 "name_ru varchar, name_en varchar)")
     con.executemany("insert into labels values (?, ?, ?, ?, ?)", rows)
+    con.execute("create or replace table directory_info as select ? as org_code, ? as name_kk, ? as name_ru, "
+                "? as name_en", [directory.code, directory.name_kk, directory.name_ru, directory.name("en")])
+    write_rule_catalogue(con)
+
+
+def write_rule_catalogue(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)write rule_catalogue: every rule's id, clause, kind, severity, groups and titles."""
+    from pipelines.validate import catalogue
+
+    rules = catalogue.load()
+    con.execute("create or replace table rule_catalogue (rule_id varchar, clause varchar, kind varchar, "
+                "severity varchar, groups varchar[], title_kk varchar, title_ru varchar, title_en varchar)")
+    con.executemany("insert into rule_catalogue values (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(r.id, r.clause, r.kind, r.severity, list(r.groups), r.title_kk, r.title_ru, r.title_en)
+                     for r in rules])
 
 
 def build(con: duckdb.DuckDBPyConnection, directory: org.Directory) -> None:

@@ -32,10 +32,12 @@ class Unit:
     kind: str
     name_kk: str
     name_ru: str
+    name_en: str | None = None
     supervisor: str | None = None
     akimat_member: bool = False
     block_kk: str | None = None
     block_ru: str | None = None
+    block_en: str | None = None
     aliases: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -49,6 +51,11 @@ class Directory:
     units: dict[str, Unit]
     district_words: tuple[str, ...]
     index: dict[str, str] = field(default_factory=dict)
+    name_en: str | None = None
+
+    def name(self, lang: str) -> str:
+        """The organisation's name in a language (English falls back to Russian when not given)."""
+        return {"kk": self.name_kk, "en": self.name_en or self.name_ru}.get(lang, self.name_ru)
 
     def normalise(self, name: str, drop_person: bool = False) -> str:
         """Lower-case a name and drop quotes, legal forms, the district's name and punctuation.
@@ -101,10 +108,13 @@ class Directory:
                 "kind": u.kind,
                 "name_kk": u.name_kk,
                 "name_ru": u.name_ru,
+                "name_en": u.name_en or u.name_ru,
                 "supervisor_code": u.supervisor,
                 "block_code": block.code if block else None,
                 "block_name_kk": (block.block_kk or block.name_kk) if block else None,
                 "block_name_ru": (block.block_ru or block.name_ru) if block else None,
+                "block_name_en": (block.block_en or block.name_en or block.block_ru or block.name_ru)
+                if block else None,
                 "is_akimat_member": u.akimat_member,
                 "aliases": list(u.aliases),
             })
@@ -120,12 +130,12 @@ def load(path: Path = DEFAULT_ORG) -> Directory:
     for u in raw["unit"]:
         units[u["code"]] = Unit(
             code=u["code"], kind=u["kind"], name_kk=u["name_kk"], name_ru=u["name_ru"],
-            supervisor=u.get("supervisor"), akimat_member=u.get("akimat_member", False),
-            block_kk=u.get("block_kk"), block_ru=u.get("block_ru"),
+            name_en=u.get("name_en"), supervisor=u.get("supervisor"), akimat_member=u.get("akimat_member", False),
+            block_kk=u.get("block_kk"), block_ru=u.get("block_ru"), block_en=u.get("block_en"),
             aliases=tuple(u.get("aliases", [])),
         )
     d = Directory(org["code"], org["name_kk"], org["name_ru"], units,
-                  tuple(w.lower() for w in org.get("district_words", [])))
+                  tuple(w.lower() for w in org.get("district_words", [])), name_en=org.get("name_en"))
     for u in units.values():
         for name in (u.code, u.name_kk, u.name_ru, *u.aliases):
             key = d.normalise(name)

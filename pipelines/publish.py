@@ -48,14 +48,29 @@ def _swap(con: duckdb.DuckDBPyConnection, target: Path, sql: str) -> Path:
     return target
 
 
+def macros_sql() -> str:
+    """Every macro of the marts (tasks_as_of, the measure, the screens' macros), created in `pub`."""
+    params = settings.sql_params()
+    out = []
+    for path in sorted((SQL / "marts").glob("*.sql")):
+        con = duckdb.connect()
+        try:
+            statements = con.extract_statements(db.render(path.read_text(encoding="utf-8"), params))
+        finally:
+            con.close()
+        for st in statements:
+            text = st.query.strip()
+            body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
+            if body.lstrip().lower().startswith("create or replace macro "):
+                out.append(body.replace("create or replace macro ", "create or replace macro pub.", 1) + ";")
+    return "\n".join(out)
+
+
 def publish(con: duckdb.DuckDBPyConnection, db_path: Path | str) -> tuple[Path, Path]:
     """Write the public (masked) and restricted snapshots of the database open on con."""
-    # the as-of measure travels with the data: reports on the snapshot recompute any past date
-    as_of_macro = db.render((SQL / "marts" / "02_tasks_as_of.sql").read_text(encoding="utf-8"),
-                            settings.sql_params()).replace("create or replace macro tasks_as_of",
-                                                           "create or replace macro pub.tasks_as_of")
+    # the measure travels with the data: reports and analysts on the snapshot recompute any past date
     public = _swap(con, public_path(db_path),
-                   (SQL / "publish" / "public.sql").read_text(encoding="utf-8") + "\n" + as_of_macro)
+                   (SQL / "publish" / "public.sql").read_text(encoding="utf-8") + "\n" + macros_sql())
     restricted = _swap(con, restricted_path(db_path), """
         create table pub.appeals as select * from main.appeals;
         create table pub.documents as select * from main.documents where is_restricted;

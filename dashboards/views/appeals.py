@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboards import queries, ui
-from pipelines.i18n import fmt_pct, month_name
+from pipelines.i18n import fmt_int, fmt_pct, month_name
 
 
 def render(ctx) -> None:
@@ -19,17 +19,17 @@ def render(ctx) -> None:
     if m.empty:
         st.info(ctx.t("nothing"))
     else:
-        answered = m["on_time"] + m["late"] + m["overdue"]
+        answered = m["on_time_count"] + m["late_count"] + m["overdue_count"]
         fw = m["forwarded"].sum()
         ui.metric_row(ctx, [
-            (ctx.t("appeals_volume"), str(int(m["received"].sum())), None),
-            (ctx.t("answered_on_time"), fmt_pct(m["on_time"].sum() / answered.sum() if answered.sum() else None,
+            (ctx.t("appeals_volume"), fmt_int(m["received"].sum(), ctx.lang), None),
+            (ctx.t("answered_on_time"), fmt_pct(m["on_time_count"].sum() / answered.sum() if answered.sum() else None,
                                                ctx.lang), None),
             (ctx.t("forwarded_3wd"), fmt_pct(m["forwarded_in_time"].sum() / fw if fw else None, ctx.lang), None),
         ])
         x = [month_name(d, ctx.lang) for d in pd.to_datetime(m["month"]).dt.date]
         fig = go.Figure()
-        for col, key in (("on_time", "on_time"), ("late", "late"), ("overdue", "overdue")):
+        for col, key in (("on_time_count", "on_time"), ("late_count", "late"), ("overdue_count", "overdue")):
             fig.add_bar(x=x, y=m[col], name=ctx.t(key), marker_color=ui.OUTCOME_COLOURS[key])
         fig.add_scatter(x=x, y=m["received"], name=ctx.t("appeals_volume"), mode="lines+markers")
         fig.update_layout(barmode="stack", title=ctx.t("appeals_volume"), legend={"orientation": "h"})

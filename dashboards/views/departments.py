@@ -12,8 +12,9 @@ from dashboards import queries, ui
 def render(ctx) -> None:
     """Ranking table and bars by department or block; trend, overdue tasks, violations, card of one."""
     st.title(ctx.t("page_departments"))
-    by = st.radio(ctx.t("by"), ["department", "block"], horizontal=True, key="dep_by",
-                  format_func=lambda v: ctx.t(v))
+    options = ["department", "block"] + (["org"] if len(ctx.org_names) > 1 else [])
+    by = st.radio(ctx.t("by"), options, horizontal=True, key="dep_by",
+                  format_func=lambda v: ctx.t("organisation" if v == "org" else v))
     rank = ui.q(ctx, queries.ranking(ctx.filters, by))
     if rank is None:
         return
@@ -22,7 +23,7 @@ def render(ctx) -> None:
         return
     st.plotly_chart(ui.ranking_bars(ctx, rank, height=max(300, 26 * len(rank))), width="stretch",
                     key="dep_ranking_chart")
-    name = "name_kk" if ctx.lang == "kk" else "name_ru"
+    name = f"name_{ctx.lang}"
     cols = {"rank": ctx.t("rank"), name: ctx.t(by), "due_count": ctx.t("due"), "on_time_count": ctx.t("on_time"),
             "late_count": ctx.t("late"), "overdue_count": ctx.t("overdue"), "on_time_rate": ctx.t("rate"),
             "avg_working_days_late": ctx.t("avg_late"), "max_working_days_late": ctx.t("max_late"),

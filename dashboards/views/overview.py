@@ -9,7 +9,7 @@ import streamlit as st
 from dashboards import queries, ui
 from dashboards.views import report_section
 from pipelines.calendar import month_end, previous_month
-from pipelines.i18n import fmt_int, fmt_pct
+from pipelines.i18n import fmt_date, fmt_int, fmt_pct, missing
 
 
 def render(ctx) -> None:
@@ -19,35 +19,45 @@ def render(ctx) -> None:
     prev_start = previous_month(f.date_from)
     prev = dataclasses.replace(f, date_from=prev_start, date_to=month_end(prev_start))
     now_r, prev_r = ui.q(ctx, queries.rates_total(f)), ui.q(ctx, queries.rates_total(prev))
-    overdue = ui.q(ctx, queries.overdue_tasks(f, limit=10_000))
-    soon = ui.q(ctx, queries.due_soon(f, ctx.as_of))
-    late = ui.q(ctx, queries.late_submissions(f))
-    if any(x is None for x in (now_r, prev_r, overdue, soon, late)):
+    n_overdue = ui.q(ctx, queries.count(queries.overdue_tasks(f, limit=None)))
+    n_soon = ui.q(ctx, queries.count(queries.due_soon(f, ctx.as_of)))
+    n_late = ui.q(ctx, queries.count(queries.late_submissions(f)))
+    if any(x is None for x in (now_r, prev_r, n_overdue, n_soon, n_late)):
         return
-    rate, prev_rate = now_r["on_time_rate"].iloc[0], prev_r["on_time_rate"].iloc[0]
+    now, before = ui.first(now_r), ui.first(prev_r)
+    rate, prev_rate = now.get("on_time_rate"), before.get("on_time_rate")
     delta = None
-    if rate == rate and prev_rate == prev_rate and rate is not None and prev_rate is not None:
+    if not missing(rate) and not missing(prev_rate):
         delta = f"{(rate - prev_rate) * 100:+.1f} п.п." if ctx.lang != "en" else f"{(rate - prev_rate) * 100:+.1f} pp"
     tiles = [("rate", ctx.t("on_time_rate"), fmt_pct(rate, ctx.lang), delta),
-             ("overdue", ctx.t("overdue_now"), fmt_int(len(overdue), ctx.lang), None),
-             ("soon", ctx.t("due_next_5"), fmt_int(len(soon), ctx.lang), None),
-             ("late", ctx.t("late_submissions"), fmt_int(len(late), ctx.lang), None)]
+             ("overdue", ctx.t("overdue_now"), fmt_int(n_overdue["n"].iloc[0], ctx.lang), None),
+             ("soon", ctx.t("due_next_5"), fmt_int(n_soon["n"].iloc[0], ctx.lang), None),
+             ("late", ctx.t("late_submissions"), fmt_int(n_late["n"].iloc[0], ctx.lang), None)]
     for col, (key, label, value, d) in zip(st.columns(4), tiles, strict=True):
         col.metric(label, value, d, help=ctx.t("vs_last_month") if key == "rate" else None)
         if col.button(ctx.t("open_list"), key=f"tile_{key}"):
             st.session_state["overview_list"] = key
+    ui.metric_row(ctx, [(ctx.t("due"), fmt_int(now.get("due_count", 0), ctx.lang), None),
+                        (ctx.t("on_time"), fmt_int(now.get("on_time_count", 0), ctx.lang), None),
+                        (ctx.t("late"), fmt_int(now.get("late_count", 0), ctx.lang), None),
+                        (ctx.t("overdue"), fmt_int(now.get("overdue_count", 0), ctx.lang), None)])
+    if not now.get("is_complete", True) and now.get("due_count") is not None:
+        st.caption(ctx.t("month_incomplete").format(date=fmt_date(ctx.as_of, ctx.lang)))
     shown = st.session_state.get("overview_list")
-    name = "department_name_kk" if ctx.lang == "kk" else "department_name_ru"
-    if shown == "overdue":
+    overdue = ui.q(ctx, queries.overdue_tasks(f)) if shown == "overdue" else None
+    soon = ui.q(ctx, queries.due_soon(f, ctx.as_of)) if shown == "soon" else None
+    late = ui.q(ctx, queries.late_submissions(f)) if shown == "late" else None
+    name = f"department_name_{ctx.lang}"
+    if shown == "overdue" and overdue is not None:
         st.subheader(ctx.t("overdue_now"))
         ui.table(ctx, ui.localise_dates(overdue[["reg_no", name, "executor_name", "summary", "due_date",
                                                  "working_days_late", "source_file", "row_no"]],
                                         ctx.lang, ["due_date"]), "overdue")
-    elif shown == "soon":
+    elif shown == "soon" and soon is not None:
         st.subheader(ctx.t("due_next_5"))
         ui.table(ctx, ui.localise_dates(soon[["reg_no", name, "executor_name", "summary", "due_date"]],
                                         ctx.lang, ["due_date"]), "due_soon")
-    elif shown == "late":
+    elif shown == "late" and late is not None:
         st.subheader(ctx.t("late_submissions"))
         ui.table(ctx, late[["rule_id", "clause", "reg_no", "department_code", "working_days_late",
                             f"message_{ctx.lang}", "source_file", "row_no"]], "late_submissions")

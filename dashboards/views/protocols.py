@@ -19,20 +19,22 @@ def render(ctx) -> None:
     if by_protocol.empty:
         st.info(ctx.t("nothing"))
     else:
-        by_type = by_protocol.groupby("meeting_type", as_index=False)[["on_time", "late", "overdue", "open"]].sum()
+        outcomes = {f"{k}_count": k for k in ("on_time", "late", "overdue", "open")}
+        by_type = by_protocol.groupby("meeting_type", as_index=False)[list(outcomes)].sum()
         by_type["meeting_type"] = by_type["meeting_type"].map(lambda c: label.get(c, c))
         long = by_type.melt("meeting_type", var_name="outcome", value_name="n")
-        long["outcome"] = long["outcome"].map(ctx.t)
+        long["outcome"] = long["outcome"].map(lambda c: ctx.t(outcomes[c]))
         fig = px.bar(long, x="meeting_type", y="n", color="outcome", title=ctx.t("protocols_by_type"),
                      color_discrete_sequence=[ui.OUTCOME_COLOURS[k] for k in ("on_time", "late", "overdue", "open")])
         fig.update_layout(xaxis_title="", yaxis_title=ctx.t("count"), legend_title="")
         st.plotly_chart(fig, width="stretch", key="protocols_chart")
         shown = by_protocol.assign(meeting_type=by_protocol["meeting_type"].map(lambda c: label.get(c, c)))
-        ui.table(ctx, ui.localise_dates(shown, ctx.lang, ["meeting_date", "first_due"]), "protocols",
-                 {"meeting_type": ctx.t("meeting_type"), "protocol_no": ctx.t("protocol"),
-                  "meeting_date": ctx.t("assigned"), "items": ctx.t("items"), "first_due": ctx.t("due_date"),
-                  "on_time": ctx.t("on_time"), "late": ctx.t("late"), "overdue": ctx.t("overdue"),
-                  "open": ctx.t("open")})
+        cols = {"meeting_type": ctx.t("meeting_type"), "protocol_no": ctx.t("protocol"),
+                "meeting_date": ctx.t("assigned"), "items": ctx.t("items"), "first_due": ctx.t("due_date"),
+                "due_count": ctx.t("due"), "on_time_count": ctx.t("on_time"), "late_count": ctx.t("late"),
+                "overdue_count": ctx.t("overdue"), "open_count": ctx.t("open")}
+        ui.table(ctx, ui.localise_dates(shown[list(cols)], ctx.lang, ["meeting_date", "first_due"]), "protocols",
+                 cols)
         with st.expander(ctx.t("items")):
             ui.table(ctx, ui.q(ctx, queries.protocol_items(ctx.filters)), "protocol_items")
     st.subheader(ctx.t("protocols_late"))

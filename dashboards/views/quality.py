@@ -33,7 +33,7 @@ def render(ctx) -> None:
     st.subheader(ctx.t("service_notes"))
     notes = ui.q(ctx, queries.service_notes(ctx.filters))
     if notes is not None:
-        name = "name_kk" if ctx.lang == "kk" else "name_ru"
+        name = f"name_{ctx.lang}"
         ui.table(ctx, notes[[name, "clauses", "cases", "not_submitted", "worst_working_days_late",
                              f"facts_{ctx.lang}"]], "service_notes",
                  {name: ctx.t("department"), "clauses": ctx.t("clause"), "cases": ctx.t("cases"),

@@ -12,11 +12,11 @@ from pipelines.i18n import month_name
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _preview(snapshot: str, month, lang: str, stamp: float):
+def _preview(snapshot: str, month, lang: str, org: str, stamp: float):
     """The report's figures for a month, cached until a new snapshot is published."""
     from pipelines.report import data as report_data
 
-    return report_data.load(Path(snapshot), month, lang)
+    return report_data.load(Path(snapshot), month, lang, org=org)
 
 
 def render(ctx) -> None:
@@ -26,11 +26,11 @@ def render(ctx) -> None:
     month = ctx.month_start
     with st.expander(f"📄 {ctx.t('monthly_report')} — {month_name(month, ctx.lang)}"):
         try:
-            r = _preview(str(data.snapshot()), month, ctx.lang, data.version())
+            r = _preview(str(data.snapshot()), month, ctx.lang, ctx.org, data.version())
         except Exception as e:  # noqa: BLE001 - a message, not a stack trace
             st.error(f"{ctx.t('query_failed')}: {str(e).splitlines()[0]}")
             return
-        st.caption(f"{ctx.t('as_of_date')}: {r.as_of:%d.%m.%Y}")
+        st.caption(r.basis)
         st.dataframe(r.departments[["rank", "department", "due_count", "on_time_count", "late_count",
                                     "overdue_count", "on_time_rate", "change"]], hide_index=True,
                      key="report_preview", column_config={"on_time_rate": st.column_config.NumberColumn(
@@ -39,7 +39,7 @@ def render(ctx) -> None:
             out = Path(tempfile.mkdtemp(prefix="tartip-report-"))
             st.session_state["report_files"] = {
                 p.suffix[1:]: (p.name, p.read_bytes())
-                for p in build.build(data.snapshot(), month, ctx.lang, ["pdf", "xlsx", "pptx"], out)}
+                for p in build.build(data.snapshot(), month, ctx.lang, ["pdf", "xlsx", "pptx"], out, org=ctx.org)}
         files = st.session_state.get("report_files", {})
         for col, fmt in zip(st.columns(3), ("pdf", "xlsx", "pptx"), strict=True):
             if fmt in files:

@@ -20,10 +20,11 @@ def _title_slide(ctx) -> go.Figure:
     fig.add_annotation(text=f"<b>{ctx.t('app_title')}</b>", x=0.5, y=0.75, showarrow=False, font={"size": 44})
     fig.add_annotation(text=month_name(ctx.filters.date_from, ctx.lang), x=0.5, y=0.58, showarrow=False,
                        font={"size": 32})
-    if r is not None and not r.empty:
-        line = (f"{ctx.t('on_time_rate')}: {fmt_pct(r['on_time_rate'].iloc[0], ctx.lang)}   ·   "
-                f"{ctx.t('due')}: {fmt_int(r['due_count'].iloc[0], ctx.lang)}   ·   "
-                f"{ctx.t('overdue')}: {fmt_int(r['overdue_count'].iloc[0], ctx.lang)}")
+    if r is not None:
+        row = ui.first(r)
+        line = (f"{ctx.t('on_time_rate')}: {fmt_pct(row.get('on_time_rate'), ctx.lang)}   ·   "
+                f"{ctx.t('due')}: {fmt_int(row.get('due_count', 0), ctx.lang)}   ·   "
+                f"{ctx.t('overdue')}: {fmt_int(row.get('overdue_count', 0), ctx.lang)}")
         fig.add_annotation(text=line, x=0.5, y=0.35, showarrow=False, font={"size": 28})
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)

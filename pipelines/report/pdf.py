@@ -108,8 +108,9 @@ def write(r: ReportData, path: Path) -> Path:
     doc.set_font("DejaVu", "B", 16)
     doc.multi_cell(0, 8, t("report_title", lang), new_x="LMARGIN", new_y="NEXT")
     doc.set_font("DejaVu", "", 10)
-    doc.multi_cell(0, 6, f"{t('report_for', lang)}. {t('reporting_period', lang)}: {month_name(r.month, lang)}. "
-                         f"{t('as_of_date', lang)}: {fmt_date(r.as_of, lang)}.", new_x="LMARGIN", new_y="NEXT")
+    doc.multi_cell(0, 6, f"{r.org_name}. {t('reporting_period', lang)}: {month_name(r.month, lang)}.",
+                   new_x="LMARGIN", new_y="NEXT")
+    doc.multi_cell(0, 6, r.basis, new_x="LMARGIN", new_y="NEXT")
     i, p = fmt_int, fmt_pct
     _h(doc, t("headline", lang))
     head = r.headline.assign(period=[month_name(d, lang) for d in pd.to_datetime(r.headline["period_start"]).dt.date])

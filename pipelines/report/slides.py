@@ -12,7 +12,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.util import Inches, Pt
 
-from pipelines.i18n import fmt_date, fmt_int, fmt_pct, month_name, t
+from pipelines.i18n import fmt_date, fmt_int, fmt_pct, missing, month_name, t
 from pipelines.report.data import ReportData
 
 MIN_PT = 20
@@ -68,23 +68,22 @@ def write(r: ReportData, path: Path) -> Path:
     blank = prs.slide_layouts[6]
     s = prs.slides.add_slide(blank)
     _text(s, t("report_title", lang), Inches(0.8), Inches(2.0), Inches(11.7), Inches(1.5), size=40, bold=True)
-    _text(s, f"{r.org_name}\n{month_name(r.month, lang)} · {t('as_of_date', lang)} {fmt_date(r.as_of, lang)}",
-          Inches(0.8), Inches(3.8), Inches(11.7), Inches(1.6), size=28)
+    _text(s, f"{r.org_name}\n{month_name(r.month, lang)}", Inches(0.8), Inches(3.6), Inches(11.7), Inches(1.4),
+          size=28)
+    _text(s, r.basis, Inches(0.8), Inches(5.1), Inches(11.7), Inches(2.0), size=20)
     s = prs.slides.add_slide(blank)
     _title(prs, s, t("headline", lang))
-    cur = r.headline.iloc[-1] if len(r.headline) else None
-    prev = r.headline.iloc[-2] if len(r.headline) > 1 else None
-    if cur is not None:
-        tiles = [(t("on_time_rate", lang), fmt_pct(cur["on_time_rate"], lang)),
-                 (t("due", lang), fmt_int(cur["due_count"], lang)),
-                 (t("late", lang), fmt_int(cur["late_count"], lang)),
-                 (t("overdue", lang), fmt_int(cur["overdue_count"], lang))]
-        for k, (label, value) in enumerate(tiles):
-            _text(s, value, Inches(0.5 + 3.2 * k), Inches(2.2), Inches(3), Inches(1.2), size=48, bold=True)
-            _text(s, label, Inches(0.5 + 3.2 * k), Inches(3.5), Inches(3), Inches(1), size=22)
-        if prev is not None and prev["on_time_rate"] == prev["on_time_rate"]:
-            _text(s, f"{t('previous_month', lang)}: {fmt_pct(prev['on_time_rate'], lang)}", Inches(0.5), Inches(5.2),
-                  Inches(12), Inches(0.8), size=24)
+    cur, prev = r.current, r.previous
+    tiles = [(t("on_time_rate", lang), fmt_pct(cur["on_time_rate"], lang)),
+             (t("due", lang), fmt_int(cur["due_count"], lang)),
+             (t("late", lang), fmt_int(cur["late_count"], lang)),
+             (t("overdue", lang), fmt_int(cur["overdue_count"], lang))]
+    for k, (label, value) in enumerate(tiles):
+        _text(s, value, Inches(0.5 + 3.2 * k), Inches(2.2), Inches(3), Inches(1.2), size=48, bold=True)
+        _text(s, label, Inches(0.5 + 3.2 * k), Inches(3.5), Inches(3), Inches(1), size=22)
+    if not missing(prev["on_time_rate"]):
+        _text(s, f"{t('previous_month', lang)}: {fmt_pct(prev['on_time_rate'], lang)}", Inches(0.5), Inches(5.2),
+              Inches(12), Inches(0.8), size=24)
     if len(r.departments):
         s = prs.slides.add_slide(blank)
         _title(prs, s, t("ranking", lang))

@@ -77,6 +77,12 @@ def write(r: ReportData, path: Path) -> Path:
            {"department": t("department", lang), "clauses": t("clause", lang), "cases": t("cases", lang),
             "worst_working_days_late": t("max_late", lang), "facts": t("facts", lang)}, {}, "service_notes")
     _sheet(wb, "overdue_raw", r.overdue, {c: c for c in r.overdue.columns}, {"due_date": DATE}, "overdue_raw")
+    sources = r.sources.assign(kind=[t(f"kind_{k}", lang) for k in r.sources["kind"]])
+    _sheet(wb, t("sources_line", lang), sources,
+           {"kind": t("source", lang), "data_date": t("as_of_date", lang), "file_name": t("file", lang),
+            "files": t("files", lang)}, {"data_date": DATE}, "sources")
+    ws = wb[t("sources_line", lang)[:31]]
+    ws.cell(row=len(sources) + 3, column=1, value=f"{r.org_name}. {r.basis}")
     wb.properties.title = f"{t('report_title', lang)} — {month_name(r.month, lang)}"
     wb.save(path)
     return path

@@ -11,6 +11,7 @@ from pipelines.paths import EXPECTATIONS
 
 RULES_FILE = EXPECTATIONS / "rules.toml"
 KINDS = ("deadline", "form", "data")
+GROUPS = ("service_note", "protocol", "forwarding")
 SEVERITIES = ("error", "warning")
 
 
@@ -36,6 +37,7 @@ class Rule:
     filter: str = "true"
     suite: str | None = None
     expected: str | None = None
+    groups: tuple[str, ...] = ()
 
     def title(self, lang: str) -> str:
         """The rule's title in kk, ru or en."""
@@ -56,11 +58,13 @@ def load(path: Path = RULES_FILE) -> list[Rule]:
         unknown = set(e) - fields
         if unknown:
             raise ValueError(f"{path}: rule {e.get('id')}: unknown keys {sorted(unknown)}")
-        r = Rule(**e)
+        r = Rule(**{**e, "groups": tuple(e.get("groups", ()))})
         if r.id in seen:
             raise ValueError(f"{path}: rule id {r.id} twice")
         if r.kind not in KINDS or r.severity not in SEVERITIES:
             raise ValueError(f"{path}: rule {r.id}: kind must be one of {KINDS}, severity one of {SEVERITIES}")
+        if set(r.groups) - set(GROUPS):
+            raise ValueError(f"{path}: rule {r.id}: groups must be among {GROUPS}")
         if r.kind == "deadline" and not (r.sql and r.term):
             raise ValueError(f"{path}: deadline rule {r.id} needs sql and term")
         if r.term:

@@ -35,8 +35,8 @@ class RuleResult:
 
 
 def default_as_of(con: duckdb.DuckDBPyConnection) -> dt.date:
-    """The date the data speaks for: the latest export loaded (not today)."""
-    row = db.one(con, "select coalesce(max(exported_at), max(loaded_at))::date from load_log")
+    """The date the data speaks for (the model's data_as_of: latest export, not today)."""
+    row = db.one(con, "select as_of from data_as_of")
     return row[0] if row and row[0] else dt.date.today()
 
 

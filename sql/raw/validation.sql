@@ -1,5 +1,5 @@
 -- Results of `tartip validate`: one row per rule and run, and one row per flagged record.
--- Earlier runs are kept; `current_violations` is the latest run.
+-- Earlier runs are kept; `current_violations` (sql/marts/08_screens.sql) is the latest run.
 create table if not exists validation_runs (
     run_id integer not null,
     run_at timestamp not null,
@@ -39,6 +39,3 @@ create table if not exists violations (
     sheet varchar,
     row_no integer
 );
-
-create or replace view current_violations as
-select * from violations where run_id = (select max(run_id) from validation_runs);

@@ -1,7 +1,0 @@
--- tasks: the analyst-facing contract — one row per task and executor (per occurrence for
--- periodic protocol tasks) with its outcome as of the data date. Materialised at every build.
-create or replace table mart_tasks as
-select * from tasks_as_of((select as_of from data_as_of));
-
-create or replace view tasks as
-select * from mart_tasks;
