@@ -63,7 +63,7 @@ def test_plain_queries_work_and_rows_are_limited(public):
     r = sandbox.run(public, "select reg_no from tasks order by reg_no", limit=3)
     assert r.truncated and list(r.frame["reg_no"]) == ["A1", "T1", "T10"]
     r = sandbox.run(public, "with t as (select count(*) as n from tasks) select n from t")
-    assert not r.truncated and r.frame["n"][0] == 12
+    assert not r.truncated and r.frame["n"][0] == 13
 
 
 def test_a_runaway_query_is_interrupted_within_its_limit(public):
@@ -120,4 +120,4 @@ def test_export_parquet_is_hive_partitioned(tmp_path, fixtures):
     con = duckdb.connect()
     n = con.execute(f"select count(*) from read_parquet('{out}/tasks/**/*.parquet', hive_partitioning = true) "
                     "where year = 2025 and org = 'otyrar'").fetchall()[0][0]
-    assert n == 15
+    assert n == 16

@@ -22,8 +22,10 @@ def _title_slide(ctx) -> go.Figure:
                        font={"size": 32})
     if r is not None:
         row = ui.first(r)
-        line = (f"{ctx.t('on_time_rate')}: {fmt_pct(row.get('on_time_rate'), ctx.lang)}   ·   "
+        line = (f"{ctx.t('on_time_rate')}: {fmt_pct(row.get('on_time_rate'), ctx.lang)}<br>"
                 f"{ctx.t('due')}: {fmt_int(row.get('due_count', 0), ctx.lang)}   ·   "
+                f"{ctx.t('on_time')}: {fmt_int(row.get('on_time_count', 0), ctx.lang)}   ·   "
+                f"{ctx.t('late')}: {fmt_int(row.get('late_count', 0), ctx.lang)}   ·   "
                 f"{ctx.t('overdue')}: {fmt_int(row.get('overdue_count', 0), ctx.lang)}")
         fig.add_annotation(text=line, x=0.5, y=0.35, showarrow=False, font={"size": 28})
     fig.update_xaxes(visible=False)

@@ -76,11 +76,12 @@ def write(r: ReportData, path: Path) -> Path:
     cur, prev = r.current, r.previous
     tiles = [(t("on_time_rate", lang), fmt_pct(cur["on_time_rate"], lang)),
              (t("due", lang), fmt_int(cur["due_count"], lang)),
+             (t("on_time", lang), fmt_int(cur["on_time_count"], lang)),
              (t("late", lang), fmt_int(cur["late_count"], lang)),
              (t("overdue", lang), fmt_int(cur["overdue_count"], lang))]
     for k, (label, value) in enumerate(tiles):
-        _text(s, value, Inches(0.5 + 3.2 * k), Inches(2.2), Inches(3), Inches(1.2), size=48, bold=True)
-        _text(s, label, Inches(0.5 + 3.2 * k), Inches(3.5), Inches(3), Inches(1), size=22)
+        _text(s, value, Inches(0.4 + 2.5 * k), Inches(2.2), Inches(2.4), Inches(1.2), size=44, bold=True)
+        _text(s, label, Inches(0.4 + 2.5 * k), Inches(3.5), Inches(2.4), Inches(1.2), size=22)
     if not missing(prev["on_time_rate"]):
         _text(s, f"{t('previous_month', lang)}: {fmt_pct(prev['on_time_rate'], lang)}", Inches(0.5), Inches(5.2),
               Inches(12), Inches(0.8), size=24)

@@ -10,7 +10,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from pipelines.i18n import month_name, t
+from pipelines.i18n import missing, month_name, t
 from pipelines.report.data import ReportData
 
 PERCENT, DATE, INT, DEC = "0.0%", "DD.MM.YYYY", "#,##0", "0.0"
@@ -25,7 +25,7 @@ def _sheet(wb: Workbook, title: str, df: pd.DataFrame, headers: dict[str, str], 
     for row in df[cols].itertuples(index=False):
         values = []
         for v in row:
-            if v is None or (isinstance(v, float) and v != v) or v is pd.NaT:
+            if missing(v):
                 values.append(None)
             elif isinstance(v, pd.Timestamp):
                 values.append(v.date())
