@@ -122,16 +122,12 @@ def due_soon(f: Filters, as_of: dt.date, days: int = 5) -> tuple[str, list]:
 
 def late_submissions(f: Filters) -> tuple[str, list]:
     """Deadline violations of the latest validation run whose deadline falls in the period."""
-    where, params = _where(f, date_col="v.expected_date", dims=())
-    dep = ""
-    if f.departments:
-        dep = f" and v.department_code in ({', '.join('?' * len(f.departments))})"
-        params += list(f.departments)
+    where, params = _where(f, date_col="v.expected_date", dims=("orgs", "departments"))
     return (f"""
         select v.rule_id, v.clause, v.severity, v.reg_no, v.department_code, v.expected_date, v.actual_date,
                v.working_days_late, v.message_kk, v.message_ru, v.message_en, v.source_file, v.sheet, v.row_no
         from current_violations as v
-        where v.kind = 'deadline' and {where}{dep}
+        where v.kind = 'deadline' and {where}
         order by v.working_days_late desc nulls last
     """, params)
 
@@ -145,13 +141,14 @@ def violations_by_rule() -> tuple[str, list]:
     """, [])
 
 
-def department_violations(code: str) -> tuple[str, list]:
-    """Violations of the latest run for one department."""
+def department_violations(code: str, org: str = "") -> tuple[str, list]:
+    """Violations of the latest run for one department of one organisation."""
     return ("""
         select rule_id, clause, severity, reg_no, expected_value, actual_value, working_days_late,
                message_kk, message_ru, message_en, source_file, sheet, row_no
-        from current_violations where department_code = ? order by rule_id, working_days_late desc nulls last
-    """, [code])
+        from current_violations where department_code = ? and org_name = ?
+        order by rule_id, working_days_late desc nulls last
+    """, [code, org])
 
 
 def document_card(task_id: str) -> tuple[str, list]:
@@ -224,7 +221,8 @@ def quarantine_rows(kind: str | None = None) -> tuple[str, list]:
 
 def service_notes(f: Filters) -> tuple[str, list]:
     """Bodies late with meeting materials or with operational-meeting tasks: the facts for a note."""
-    return "select * from service_notes(?, ?)", [f.date_from, f.date_to]
+    args, params = _macro_args(f, ("orgs",))
+    return f"select * from service_notes({args})", params
 
 
 def data_as_of() -> tuple[str, list]:

@@ -47,7 +47,7 @@ def render(ctx) -> None:
                                                  "working_days_late", "source_file", "row_no"]],
                                         ctx.lang, ["assigned_date", "due_date"]), "dep_overdue")
     st.subheader(ctx.t("violations"))
-    ui.table(ctx, ui.q(ctx, queries.department_violations(code)), "dep_violations")
+    ui.table(ctx, ui.q(ctx, queries.department_violations(code, ctx.org)), "dep_violations")
     if overdue is not None and not overdue.empty:
         st.subheader(ctx.t("document_card"))
         reg_nos = dict(zip(overdue["task_id"], overdue["reg_no"], strict=True))

@@ -130,15 +130,15 @@ def load(snapshot: Path, month: dt.date, lang: str = "ru", as_of: dt.date | None
         rules = con.execute(f"""
             select r.rule_id, r.clause, r.kind, r.severity, r.title_{lang} as title, count(v.rule_id) as violations
             from (select * from validation_runs where run_id = (select max(run_id) from validation_runs)) as r
-            left join current_violations as v on v.rule_id = r.rule_id
+            left join current_violations as v on v.rule_id = r.rule_id and v.org_name = ?
                 and (v.expected_date between ? and ? or v.expected_date is null)
             group by all having count(v.rule_id) > 0 order by r.severity, violations desc
-        """, [month, end]).df()
+        """, [key, month, end]).df()
         service_notes = con.execute(f"""
             select name_{lang} as department, cases, not_submitted, worst_working_days_late, clauses,
                    facts_{lang} as facts
-            from service_notes(?, ?)
-        """, [month, end]).df()
+            from service_notes(?, ?, orgs := [?])
+        """, [month, end, key]).df()
         sources = con.execute("select kind, data_date, file_name, date_basis, files from source_exports "
                               "order by kind").df()
         files, quarantined = con.execute(

@@ -1,11 +1,28 @@
 -- What the screens and the report list beside the rates, so that no page hand-writes a count
 -- or names a rule id. Rule groups come from expectations/rules.toml (`groups`, table rule_catalogue).
 
--- current_violations: the flags of the latest validation run, with the groups of their rule.
+-- current_violations: the flags of the latest validation run, with the groups of their rule and the
+-- organisation of the record flagged.
 create or replace view current_violations as
-select v.*, coalesce(r.groups, []::varchar[]) as rule_groups
+with record_orgs as (
+    select 'documents' as record_table, document_id as record_key, org_name from documents
+    union all
+    select 'task_assignments', assignment_id, org_name from task_assignments
+    union all
+    select 'protocols', protocol_id, org_name from protocols
+    union all
+    select 'appeals', appeal_id, org_name from appeals
+    union all
+    select 'material_submissions', submission_id, org_name from material_submissions
+)
+
+select v.*, coalesce(r.groups, []::varchar[]) as rule_groups, coalesce(o.org_name, '') as org_name
 from violations as v
 left join rule_catalogue as r using (rule_id)
+left join record_orgs as o
+    on o.record_table = v.record_table
+    and o.record_key = case when v.record_table = 'task_assignments' then split_part(v.record_id, '~', 1)
+                            else v.record_id end
 where v.run_id = (select max(run_id) from validation_runs);
 
 -- service_note_cases: one row per fact a service note can cite (rules of the group
@@ -13,6 +30,7 @@ where v.run_id = (select max(run_id) from validation_runs);
 -- of operational meetings executed late, R-8.5 — with R-5.17, R-5.32, R-5.47).
 create or replace view service_note_cases as
 select
+    v.org_name,
     v.department_code,
     v.rule_id,
     v.clause,
@@ -34,9 +52,10 @@ where list_contains(v.rule_groups, 'service_note')
     and (v.record_table <> 'task_assignments'
          or v.record_id in (select occurrence_id from tasks where meeting_type = 'operational'));
 
--- service_notes(date_from, date_to): the cases of a period per body, worst first.
-create or replace macro service_notes(date_from, date_to) as table
+-- service_notes(date_from, date_to): the cases of a period per organisation and body, worst first.
+create or replace macro service_notes(date_from, date_to, orgs := []) as table
 select
+    c.org_name,
     c.department_code,
     coalesce(d.name_kk, c.department_code, '?') as name_kk,
     coalesce(d.name_ru, c.department_code, '?') as name_ru,
@@ -51,6 +70,7 @@ select
 from service_note_cases as c
 left join departments as d on d.department_code = c.department_code
 where c.expected_date between cast(date_from as date) and cast(date_to as date)
+    and (len(orgs) = 0 or list_contains(orgs, c.org_name))
 group by all
 order by cases desc, name_ru;
 
