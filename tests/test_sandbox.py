@@ -101,7 +101,7 @@ def test_cli_sql_formats_and_refusals(tmp_path, fixtures):
                                   "--format", "csv"])
     assert r.exit_code == 0 and r.output.splitlines()[:2] == ["reg_no", "T1"]
     r = CliRunner().invoke(main, ["sql", "select count(*) as n from tasks", "--db", str(db), "--format", "json"])
-    assert '"n":15' in r.output.replace(" ", "")  # 12 tasks and executors, 3 monthly occurrences
+    assert '"n":16' in r.output.replace(" ", "")  # 13 tasks and executors, 3 monthly occurrences
     out = tmp_path / "t.parquet"
     r = CliRunner().invoke(main, ["sql", "select * from execution_rates", "--db", str(db), "--format", "parquet",
                                   "--out", str(out)])
