@@ -333,7 +333,7 @@ def _prompt(path: Path, limit: int, timeout: float) -> None:
 def export(out: Path, db_path: Path | None) -> None:
     """Write the marts as Parquet partitioned by year and organisation (Hive layout).
 
-    tasks (by due year), execution_summary (by period year), violations and daily_execution,
+    tasks (by due year), execution_summary (by period year), the latest run's violations and daily_execution,
     from the published (masked) data, so other engines can read them.
 
     \b
@@ -349,11 +349,9 @@ def export(out: Path, db_path: Path | None) -> None:
     exports = {
         "tasks": f"select *, year(due_date) as year, {org} as org from tasks",
         "daily_execution": f"select *, year(due_date) as year, {org} as org from daily_execution",
-        "execution_summary": "select *, year(period_start) as year, "
-                             "(select any_value(org_code) from departments) as org from execution_summary",
-        "violations": "select v.*, coalesce(year(v.expected_date), year(r.run_at)) as year, "
-                      "(select any_value(org_code) from departments) as org "
-                      "from violations as v join (select distinct run_id, run_at from validation_runs) as r "
+        "execution_summary": f"select *, year(period_start) as year, {org} as org from execution_summary",
+        "violations": f"select v.*, coalesce(year(v.expected_date), year(r.run_at)) as year, {org} as org "
+                      "from current_violations as v join (select distinct run_id, run_at from validation_runs) as r "
                       "using (run_id)",
     }
     try:
