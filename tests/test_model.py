@@ -54,7 +54,8 @@ def test_protocol_items_periodic_terms_and_extensions(con, ingest):
                     "periodicity, period_day, due_date::varchar, extended_due_date::varchar, extension_count "
                     "from task_assignments order by meeting_type, item_no, executor_seq")
     assert got == [
-        ("akimat_session", "2", "1", "DEP-HOUSING", "responsible", True, "unknown", None, None,
+        # «до 15.04.2025 (письмо №3); до 30.04.2025»: the first date is the term set (issue 14, item 1)
+        ("akimat_session", "2", "1", "DEP-HOUSING", "responsible", True, "once", None, "2025-04-15",
          "2025-04-30", 1),
         ("apparatus", "3", "1", "DEP-EDU", "responsible", True, "once", None, "2025-03-31", None, 0),
         ("apparatus", "3", "1", "DEP-CULT", "co_executor", False, "once", None, "2025-03-31", None, 0),

@@ -76,6 +76,11 @@ create or replace macro parse_bool(s) as (
 create or replace macro status_code(s) as (
     case
         when clean(s) is null then null
+        -- «Исполнен, снят с контроля»: executed work removed from control is executed (R-11.6(1))
+        when regexp_matches(lower(s), 'снят|алынды|алынған')
+            and regexp_matches(lower(s), '(^|[^е])(исполнен|выполнен)|(^|\s)орындалды|(^|\s)орындалған')
+            and not regexp_matches(lower(s), 'не исполнен|неисполнен|не выполнен|орындалмады|орындалмаған')
+            then 'executed'
         when regexp_matches(lower(s), 'снят|алынды|алынған') then 'removed'
         when regexp_matches(lower(s), 'на исполнении|в работе|орындалуда|орындауда|жұмыста')
             then 'in_progress'
@@ -87,17 +92,21 @@ create or replace macro status_code(s) as (
     end
 );
 
+-- The meeting type of a protocol or materials register. Only a session OF the akimat is a session:
+-- «комиссия при акимате» is a commission, «Аппаратное совещание акимата» an apparatus meeting.
+-- «кеңес» alone is a meeting (other); a council is «… кеңесі» / «совет» (R-5.54).
 create or replace macro meeting_type_code(s) as (
     case
         when clean(s) is null then null
-        when regexp_matches(lower(s), 'заседани[ея] акимата|әкімдік отырыс|әкімдіктің отырыс|акимат')
-            then 'akimat_session'
+        when regexp_matches(lower(s), 'комисс') then 'commission'
         when regexp_matches(lower(s), 'аппарат') then 'apparatus'
+        when regexp_matches(lower(s), 'заседани[ея] акимата|әкімдік отырыс|әкімдіктің отырыс')
+            then 'akimat_session'
         when regexp_matches(lower(s), 'оператив|жедел') then 'operational'
         when regexp_matches(lower(s), 'област|облыс') then 'regional'
         when regexp_matches(lower(s), 'поездк|сапар') then 'working_trip'
         when regexp_matches(lower(s), 'при[её]м|қабылда') then 'reception'
-        when regexp_matches(lower(s), 'комисс|совет|кеңес') then 'commission'
+        when regexp_matches(lower(s), '(^|[^а-яё])совет([^н]|$)|кеңесі|кеңесінің|кеңестің') then 'commission'
         else 'other'
     end
 );
@@ -131,17 +140,37 @@ create or replace macro is_restricted(s) as (
              false)
 );
 
--- periodic terms of protocol tasks
+-- term_date: the date of a protocol term written in words around a date, as the registers
+-- write it: «до 15.12.2025», «15.12.2025 ж. дейін», «15.12.2025г.», «срок – 15.12.2025»; and
+-- «до конца года / месяца / квартала» (жыл / ай / тоқсан соңына дейін) counted from the
+-- meeting date. Null when the text holds no date it can read.
+create or replace macro term_date(s, meeting) as (
+    case
+        when clean(s) is null then null
+        when parse_date(s) is not null then parse_date(s)
+        when regexp_matches(s, '\d{1,2}[./]\d{1,2}[./]\d{2,4}')
+            then parse_date(regexp_extract(s, '\d{1,2}[./]\d{1,2}[./](\d{4}|\d{2})'))
+        when regexp_matches(lower(s), 'конц[аеу] года|жыл(дың)? соңына|жыл аяғына')
+            then cast(date_trunc('year', meeting) + interval 1 year - interval 1 day as date)
+        when regexp_matches(lower(s), 'конц[аеу] квартала|тоқсан(ның)? соңына|тоқсан аяғына')
+            then cast(date_trunc('quarter', meeting) + interval 3 month - interval 1 day as date)
+        when regexp_matches(lower(s), 'конц[аеу] месяца|ай(дың)? соңына|ай аяғына')
+            then last_day(meeting)
+    end
+);
+
+-- periodic terms of protocol tasks; a term with a readable date is 'once'
 create or replace macro periodicity(s) as (
     case
         when clean(s) is null then null
         when parse_date(s) is not null then 'once'
         when regexp_matches(lower(s), 'ежемесяч|ай сайын|каждый месяц|әр ай') then 'monthly'
-        when regexp_matches(lower(s), 'ежекварт|тоқсан сайын|квартал|әр тоқсан') then 'quarterly'
+        when regexp_matches(lower(s), 'ежекварт|тоқсан сайын|каждый квартал|әр тоқсан') then 'quarterly'
         when regexp_matches(lower(s), 'полугод|жарты жыл') then 'half_year'
-        when regexp_matches(lower(s), 'ежегод|жыл сайын') then 'yearly'
-        when regexp_matches(lower(s), 'еженедел|апта сайын') then 'weekly'
+        when regexp_matches(lower(s), 'ежегод|жыл сайын|каждый год') then 'yearly'
+        when regexp_matches(lower(s), 'еженедел|апта сайын|каждую неделю|әр апта') then 'weekly'
         when regexp_matches(lower(s), 'постоянн|тұрақты|үнемі') then 'permanent'
+        when term_date(s, date '2000-01-01') is not null then 'once'
         else 'unknown'
     end
 );
@@ -150,4 +179,12 @@ create or replace macro periodicity(s) as (
 create or replace macro period_day(s) as (
     try_cast(nullif(regexp_extract(lower(s), '(\d{1,2})\s*(-?\s*(числа|го|не|на|күн|-не|-на))', 1), '')
              as integer)
+);
+
+-- An extension cell: «до 20.03.2025 (письмо №45 от 18.03.2025)», «25.04.2025 дейін (18.04.2025 ж. хат)».
+-- A date after «от» or before «ж.» / «жылғы» / «күнгі» dates the decision; the others are terms.
+create or replace macro extension_decision_re() as
+    '(?:от|from)\s*\d{1,2}\.\d{1,2}\.\d{2,4}|\d{1,2}\.\d{1,2}\.\d{2,4}\s*(?:ж\.|жылғы|күнгі)';
+create or replace macro extension_terms(s) as (
+    regexp_extract_all(regexp_replace(s, extension_decision_re(), ' ', 'g'), '\d{1,2}\.\d{1,2}\.\d{2,4}')
 );

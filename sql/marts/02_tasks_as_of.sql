@@ -1,6 +1,7 @@
 -- tasks_as_of(report_date): every task and executor with its effective term and outcome as
 -- known on report_date. Written once; the `tasks` view, the reports and the deadline rules
--- R-9.15-DUE / R-8.5-TASK / APPC-76-ANSWER all read it.
+-- R-9.15-DUE / R-8.5-TASK / APPC-76-ANSWER all read it. No task is silently dropped: each one is
+-- a row judged by a term (on_time, late, overdue, open) or a row 'not_judged' with the reason.
 --
 -- 1. Terms and execution are taken from the latest export made on or before report_date
 --    (status_history); with none that early, from the latest export. Facts dated after
@@ -8,20 +9,66 @@
 -- 2. Effective term: the extended term, else the one set, else the default — documents
 --    {default_cd} calendar days from registration (urgent: {urgent_wd} working days), appeals
 --    {appeal_wd} working days. A term on a day off is met on the next working day ({move_day_off}).
+--    An extension counts only when it was recorded on or before the term then in force
+--    (R-11.6(4), R-2.2): recorded = the decision date written with it (protocols: «письмо … от
+--    18.03.2025»), else the first export that shows it when an earlier export showed the task
+--    without it. An extension that first appears after the term expired leaves the old term.
 -- 3. R-9.21: executed only with an execution card; status alone does not count.
--- 4. Periodic protocol tasks become one occurrence per period: monthly on day N (or the
---    month's last day), quarterly on day N of the month after the quarter (or the quarter's
---    last day), from the first term after the task was given up to the report month. Every
---    execution card date seen in any export (status_history) serves the occurrence whose
---    period it falls in (after the previous term, up to its own): on time. A card dated after
---    the last term due by the report date makes that last occurrence late.
--- 5. Tasks removed from control (снят с контроля) and permanent ones without a term are not due.
+-- 4. Periodic protocol tasks become one occurrence per period, from the first term after the
+--    task was given up to the report date: weekly on Friday; monthly on day N (or the month's
+--    last day); quarterly, half-yearly and yearly on day N of the month after the period (or the
+--    period's last day). Every execution card date seen in any export (status_history) serves
+--    the occurrence whose period it falls in (after the previous term, up to its own): on time.
+--    A card dated after the last term due by the report date makes that last occurrence late.
+-- 5. Removed from control (снят с контроля): judged by the execution card (R-11.6(1)). Without a
+--    card, a task that an earlier export still showed under control after its term stays overdue
+--    (late until the export that first shows it removed); the rest are 'not_judged'.
+-- 6. not_judged, with not_judged_reason: 'permanent' (постоянно), 'unreadable_term' (a protocol
+--    term no date can be read from, flagged by R-8.3-TERM), 'no_term' (a protocol item without a
+--    term), 'removed_without_card', 'forwarded' (an appeal sent to the competent body, judged by
+--    R-12.9), 'first_term_after_report_date' (a periodic task whose first term is still ahead).
 create or replace macro tasks_as_of(report_date) as table
-with known as (
+with history as (
     select *
     from status_history
     where executor_pos = 1 and cast(valid_from as date) <= report_date
+),
+
+known as (
+    select *
+    from history
     qualify row_number() over (partition by task_id order by valid_from desc, load_id desc) = 1
+),
+
+removals as (
+    -- when an export first showed the task removed, and whether an earlier one showed it under control
+    select
+        task_id,
+        min(valid_from) filter (where status = 'removed') as removed_at,
+        min(valid_from) filter (where status is distinct from 'removed') as first_active_at
+    from history
+    group by task_id
+),
+
+extension_seen as (
+    -- the first export showing each extended term, and the term in force in the export before it
+    select
+        task_id,
+        extended_due_date,
+        valid_from as first_seen_at,
+        previous_term,
+        previous_extended
+    from (
+        select
+            *,
+            lag(coalesce(extended_due_date, due_date)) over w as previous_term,
+            lag(extended_due_date) over w as previous_extended,
+            lag(valid_from) over w as previous_seen_at
+        from history
+        window w as (partition by task_id order by valid_from, load_id)
+    )
+    where extended_due_date is not null
+    qualify row_number() over (partition by task_id, extended_due_date order by valid_from, load_id) = 1
 ),
 
 versioned as (
@@ -32,20 +79,63 @@ versioned as (
             case when k.task_id is null then t.executed_at else k.executed_at end as executed_at,
             coalesce(k.has_execution_card, t.has_execution_card) as has_execution_card,
             coalesce(k.status, t.status) as status
-        )
+        ),
+        r.removed_at,
+        r.first_active_at
     from task_assignments as t
     left join known as k using (task_id)
+    left join removals as r using (task_id)
     where t.assigned_date is null or t.assigned_date <= report_date
+),
+
+extensions as (
+    select
+        v.*,
+        -- the term the extension replaced, and when the extension was recorded
+        case when v.source = 'protocol' and v.extension_prior_date is not null then v.extension_prior_date
+             else coalesce(e.previous_term, v.due_date) end as prior_term,
+        case when v.source = 'protocol' and v.extension_prior_date is not null then v.extension_prior_date
+             else e.previous_extended end as prior_extended,
+        coalesce(v.extension_decided_date,
+                 case when e.previous_term is not null or e.previous_extended is not null
+                      then cast(e.first_seen_at as date) end) as extension_recorded_date
+    from versioned as v
+    left join extension_seen as e
+        on e.task_id = v.task_id and e.extended_due_date = v.extended_due_date
 ),
 
 facts as (
     select
+        x.* replace (
+            case when x.extended_due_date is null or x.extension_recorded_date is null
+                      or x.prior_term is null or x.extension_recorded_date <= pm.date
+                 then x.extended_due_date else x.prior_extended end as extended_due_date
+        ),
+        x.extended_due_date is null or x.extension_recorded_date is null or x.prior_term is null
+            or x.extension_recorded_date <= pm.date as is_extension_applied,
+        case when x.has_execution_card and cast(x.executed_at as date) <= report_date
+             then cast(x.executed_at as date) end as executed_date
+    from extensions as x
+    left join calendar as pc on pc.date = x.prior_term
+    left join calendar as pm on pm.wd_index = pc.wd_index_next and pm.is_working_day
+),
+
+classified as (
+    select
         *,
-        case when has_execution_card and cast(executed_at as date) <= report_date
-             then cast(executed_at as date) end as executed_date,
-        coalesce(extended_due_date, due_date) as set_due
-    from versioned
-    where status is distinct from 'removed'
+        coalesce(extended_due_date, due_date) as set_due,
+        case
+            when source = 'appeal' and cast(forwarded_at as date) <= report_date then 'forwarded'
+            when status = 'removed' and executed_date is null
+                and not coalesce(first_active_at < removed_at, false) then 'removed_without_card'
+            when extended_due_date is not null or due_date is not null then null
+            when periodicity = 'permanent' then 'permanent'
+            when source = 'protocol' and periodicity is null then 'no_term'
+            when source = 'protocol' and periodicity in ('unknown', 'once') then 'unreadable_term'
+        end as not_judged_reason,
+        case when status = 'removed' and executed_date is null then cast(removed_at as date) end
+            as removed_date
+    from facts
 ),
 
 single_terms as (
@@ -53,45 +143,64 @@ single_terms as (
         f.*,
         case
             when f.set_due is not null then f.set_due
-            when f.source = 'protocol' then null
             when f.is_urgent then u.date
             when f.source = 'appeal' then w.date
             else cast(f.assigned_date + interval ({default_cd}) day as date)
         end as term_date
-    from facts as f
+    from classified as f
     left join calendar as a on a.date = f.assigned_date
     left join calendar as u on u.wd_index = a.wd_index + {urgent_wd} and u.is_working_day
     left join calendar as w on w.wd_index = a.wd_index + {appeal_wd} and w.is_working_day
-    where f.periodicity is null or f.periodicity = 'once' or f.extended_due_date is not null
+    where f.not_judged_reason is null
+        and (f.periodicity is null or f.periodicity = 'once' or f.set_due is not null)
 ),
 
-periodic as (
+periodic_tasks as (
+    select *
+    from classified
+    where not_judged_reason is null and set_due is null
+        and periodicity in ('weekly', 'monthly', 'quarterly', 'half_year', 'yearly')
+),
+
+periodic_months as (
     select f.*, m.month_start
-    from facts as f,
+    from periodic_tasks as f,
         unnest(generate_series(
             cast(date_trunc('month', f.assigned_date) as date),
             cast(date_trunc('month', cast(report_date as date)) as date),
             interval 1 month
         )) as m(month_start)
-    where f.periodicity in ('monthly', 'quarterly') and f.extended_due_date is null
-        and f.assigned_date is not null
+    where f.periodicity <> 'weekly'
 ),
 
 periodic_terms as (
+    -- no day given: the period's last day; day N: that day of the month after the period
     select
         * exclude (month_start),
         case
-            when periodicity = 'monthly' then
-                case when period_day is null then last_day(month_start)
-                     else cast(month_start as date) + cast(least(period_day, day(last_day(month_start))) - 1 as integer) end
             when period_day is null then last_day(month_start)
             else cast(month_start as date) + cast(least(period_day, day(last_day(month_start))) - 1 as integer)
         end as term_date
-    from periodic
-    -- quarterly terms: the quarter's last month (no day given) or the month after it (day N)
+    from periodic_months
     where periodicity = 'monthly'
-        or (period_day is null and month(month_start) in (3, 6, 9, 12))
-        or (period_day is not null and month(month_start) in (1, 4, 7, 10))
+        or (periodicity = 'quarterly' and list_contains(
+            case when period_day is null then [3, 6, 9, 12] else [1, 4, 7, 10] end, month(month_start)))
+        or (periodicity = 'half_year' and list_contains(
+            case when period_day is null then [6, 12] else [1, 7] end, month(month_start)))
+        or (periodicity = 'yearly' and month(month_start) = (case when period_day is null then 12 else 1 end))
+    union all by name
+    -- weekly: Friday of every week
+    select f.* exclude (week_start), cast(week_start + interval 4 day as date) as term_date
+    from (
+        select p.*, w.week_start
+        from periodic_tasks as p,
+            unnest(generate_series(
+                cast(date_trunc('week', p.assigned_date) as date),
+                cast(date_trunc('week', cast(report_date as date)) as date),
+                interval 7 day
+            )) as w(week_start)
+        where p.periodicity = 'weekly'
+    ) as f
 ),
 
 periodic_numbered as (
@@ -152,9 +261,41 @@ judged as (
     from windows as w
 ),
 
+not_judged as (
+    -- every task no term judges, once per executor, with the reason
+    select
+        *,
+        1 as occurrence_no,
+        false as is_periodic,
+        cast(null as date) as term_date,
+        cast(null as date) as effective_due,
+        cast(null as date) as occurrence_executed,
+        'not_judged' as fixed_outcome
+    from classified
+    where not_judged_reason is not null
+    union all by name
+    select
+        * replace ('first_term_after_report_date' as not_judged_reason),
+        1 as occurrence_no,
+        true as is_periodic,
+        cast(null as date) as term_date,
+        cast(null as date) as effective_due,
+        cast(null as date) as occurrence_executed,
+        'not_judged' as fixed_outcome
+    from periodic_tasks as p
+    where not exists (select 1 from periodic_numbered as n where n.assignment_id = p.assignment_id)
+),
+
+all_rows as (
+    select * exclude (previous_due, next_due), null as fixed_outcome from judged
+    union all by name
+    select * from not_judged
+),
+
 final as (
     select
-        j.assignment_id || case when j.is_periodic then '~' || j.occurrence_no else '' end as occurrence_id,
+        j.assignment_id || case when j.is_periodic and j.fixed_outcome is null then '~' || j.occurrence_no else '' end
+            as occurrence_id,
         j.task_id,
         j.assignment_id,
         j.occurrence_no,
@@ -185,14 +326,17 @@ final as (
         j.has_execution_card,
         j.status,
         case
+            when j.fixed_outcome is not null then j.fixed_outcome
             when j.occurrence_executed is not null and j.occurrence_executed <= j.effective_due then 'on_time'
             when j.occurrence_executed is not null then 'late'
-            when j.effective_due < report_date then 'overdue'
+            when j.effective_due < coalesce(j.removed_date, report_date) then 'overdue'
+            when j.removed_date is not null then 'not_judged'
             else 'open'
         end as outcome,
         case
+            when j.fixed_outcome is not null then null
             when j.occurrence_executed > j.effective_due then ce.wd_index_next - cd.wd_index
-            when j.occurrence_executed is null and j.effective_due < report_date
+            when j.occurrence_executed is null and j.effective_due < coalesce(j.removed_date, report_date)
                 then greatest(1, cr.wd_index - cd.wd_index)
             else 0
         end as working_days_late,
@@ -202,12 +346,21 @@ final as (
         cast(report_date as date) as report_date,
         j.source_file,
         j.sheet,
-        j.row_no
-    from judged as j
+        j.row_no,
+        case
+            when j.fixed_outcome is not null then j.not_judged_reason
+            when j.occurrence_executed is null and j.removed_date is not null
+                and not (j.effective_due < j.removed_date) then 'removed_without_card'
+        end as not_judged_reason,
+        j.periodicity,
+        j.is_extension_applied,
+        j.extension_recorded_date,
+        j.removed_date
+    from all_rows as j
     left join departments as d on d.department_code = j.department_code
     left join calendar as cd on cd.date = j.effective_due
     left join calendar as ce on ce.date = j.occurrence_executed
-    left join calendar as cr on cr.date = cast(report_date as date)
+    left join calendar as cr on cr.date = coalesce(j.removed_date, cast(report_date as date))
 )
 
 select * from final;

@@ -27,7 +27,7 @@ final as (
         clean(task_text) as task_text,
         clean(executors) as executors,
         clean(due_text) as due_text,
-        parse_date(due_text) as due_date,
+        term_date(due_text, parse_date(meeting_date)) as due_date,
         periodicity(due_text) as periodicity,
         period_day(due_text) as period_day,
         clean(status) as status_raw,
@@ -38,11 +38,13 @@ final as (
         clean(info_signed_by) as info_signed_by,
         is_acting(info_signed_by) as is_acting_signer,
         clean(extension) as extension,
-        -- the last date written in the extension cell is the current term
-        parse_date(list_last(regexp_extract_all(extension, '\d{1,2}\.\d{1,2}\.\d{2,4}')))
-            as extended_due_date,
-        len(regexp_extract_all(coalesce(extension, ''), '\d{1,2}\.\d{1,2}\.\d{2,4}'))
-            as extension_count,
+        -- the extension cell: the terms written in it (the last is the current one) and the date of
+        -- the decision that granted the last one («письмо №45 от 18.03.2025»), when written
+        parse_date(list_extract(extension_terms(extension), -1)) as extended_due_date,
+        len(extension_terms(coalesce(extension, ''))) as extension_count,
+        parse_date(list_extract(extension_terms(extension), -2)) as extension_prior_date,
+        parse_date(regexp_extract(list_extract(regexp_extract_all(extension, extension_decision_re()), -1),
+                                  '\d{1,2}\.\d{1,2}\.\d{2,4}')) as extension_decided_date,
         extra,
         key_hash,
         row_hash
