@@ -153,3 +153,160 @@ def test_validation_reads_the_same_measure(loaded):
     flagged = rows(loaded, "select count(*) from violations")[0][0]
     in_tasks = rows(loaded, "select count(*) from tasks where outcome in ('late', 'overdue')")[0][0]
     assert flagged == in_tasks == 7
+
+
+# ------------------------------------------------------------------ every task judged or listed (issue 14)
+def export(path, title: str, kind: str, records: list[dict]) -> None:
+    """A CSV export headed by «Сформирован: title» (the export's own date)."""
+    from tests.test_rules import write_export
+
+    write_export(path, kind, records)
+    path.write_text(f"Сформирован: {title}\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+
+
+def protocol_item(item: str, due: str, executed: str = "", extension: str = "", status: str = "") -> dict:
+    return {"meeting_type": "Аппаратное совещание", "protocol_no": "9", "meeting_date": "03.02.2025",
+            "protocol_date": "03.02.2025", "controller": "Орг. отдел", "item_no": item, "task_text": "x",
+            "executors": "Отдел культуры", "due_text": due, "executed_at": executed,
+            "execution_info": "Исх. №1" if executed else "", "extension": extension,
+            "status": status or ("Исполнен" if executed else "На исполнении")}
+
+
+# item, term as written, executed, extension cell -> [(due date, outcome, WD late, not judged reason)]
+TERMS = [
+    ("1", "до 14.03.2025", "14.03.2025", "", [("2025-03-14", "on_time", 0, None)]),
+    ("2", "14.03.2025 ж. дейін", "17.03.2025", "", [("2025-03-14", "late", 1, None)]),
+    ("3", "14.03.2025г.", "", "", [("2025-03-14", "overdue", 79, None)]),
+    ("4", "до конца года", "", "", [("2025-12-31", "open", 0, None)]),
+    ("5", "жыл соңына дейін", "", "", [("2025-12-31", "open", 0, None)]),
+    ("6", "постоянно", "", "", [(None, "not_judged", None, "permanent")]),
+    ("7", "по мере необходимости", "", "", [(None, "not_judged", None, "unreadable_term")]),
+    ("8", "", "", "", [(None, "not_judged", None, "no_term")]),
+    # half-yearly: the half-year's last day; yearly: not due before 31.12 -> listed, not dropped
+    ("9", "жарты жыл сайын", "", "", [("2025-06-30", "overdue", 10, None)]),  # 7 July (Capital Day moved) is off
+    ("10", "ежегодно", "", "", [(None, "not_judged", None, "first_term_after_report_date")]),
+    ("11", "ежеквартально до 10 числа", "", "", [("2025-04-10", "overdue", 63, None),
+                                                 ("2025-07-10", "overdue", 3, None)]),
+    # extensions: count only when decided on or before the term then in force (R-11.6(4));
+    # 08.03.2025 is a Saturday and a holiday whose day off moved to Monday 10.03: the term is met on 11.03
+    ("12", "07.03.2025", "28.03.2025", "до 31.03.2025 (письмо №5 от 07.03.2025)",
+     [("2025-03-31", "on_time", 0, None)]),
+    ("13", "07.03.2025", "28.03.2025", "до 31.03.2025 (письмо №6 от 11.03.2025)",
+     [("2025-03-07", "late", 11, None)]),
+    ("14", "08.03.2025", "28.03.2025", "до 31.03.2025 (письмо №7 от 11.03.2025)",
+     [("2025-03-31", "on_time", 0, None)]),
+    ("15", "08.03.2025", "28.03.2025", "до 31.03.2025 (письмо №8 от 12.03.2025)",
+     [("2025-03-11", "late", 10, None)]),
+    ("16", "08.03.2025", "28.03.2025", "31.03.2025 дейін (11.03.2025 ж. хат)",
+     [("2025-03-31", "on_time", 0, None)]),
+]
+
+
+def test_every_protocol_term_is_judged_or_listed_with_the_reason(con, directory, tmp_path):
+    from pipelines import load, model
+
+    path = tmp_path / "protocols.csv"
+    export(path, "15.07.2025 10:00", "protocols", [protocol_item(i, d, e, x) for i, d, e, x, _ in TERMS])
+    load.load_file(con, path)
+    model.build(con, directory)
+    for item, due, *_, expected in TERMS:
+        got = rows(con, "select due_date::varchar, outcome, working_days_late, not_judged_reason "
+                        "from tasks_as_of(date '2025-07-15') where item_no = ? order by occurrence_no", [item])
+        assert got == expected, (item, due)
+
+
+@pytest.mark.parametrize(("periodicity", "due", "count", "first", "last"), [
+    # weekly on Friday: Friday 21.03.2025 (Nauryz) is met on Wednesday 26.03, Friday 09.05 on Monday 12.05
+    # (the week of the report date is open, its Friday 18.07 still ahead)
+    ("weekly", "еженедельно", 24, "2025-02-07", "2025-07-18"),
+    # Saturday 05.07.2025 -> Monday 07.07 is the moved day off of Capital Day -> Tuesday 08.07
+    ("monthly", "ежемесячно до 5 числа", 6, "2025-02-05", "2025-07-08"),
+    ("quarterly", "тоқсан сайын", 2, "2025-03-31", "2025-06-30"),
+    ("half_year", "полугодие", 1, "2025-06-30", "2025-06-30"),
+    ("yearly", "жыл сайын", 0, None, None),
+])
+def test_each_periodicity_gets_its_occurrences(con, directory, tmp_path, periodicity, due, count, first, last):
+    from pipelines import load, model
+
+    path = tmp_path / "protocols.csv"
+    export(path, "15.07.2025 10:00", "protocols", [protocol_item("1", due)])
+    load.load_file(con, path)
+    model.build(con, directory)
+    (got,) = rows(con, "select count(*) filter (where outcome <> 'not_judged'), min(due_date)::varchar, "
+                       "max(due_date)::varchar, any_value(periodicity) from tasks_as_of(date '2025-07-15')")
+    assert got == (count, first, last, periodicity)
+    if periodicity == "weekly":
+        dues = {r[0] for r in rows(con, "select due_date::varchar from tasks_as_of(date '2025-07-15')")}
+        assert {"2025-03-26", "2025-05-12"} <= dues and "2025-03-21" not in dues
+
+
+# reg no, first export (10.03.2025), second export (10.04.2025) -> outcome, due, WD late, reason
+REMOVED = [
+    # «Исполнен, снят с контроля» with a card is executed work: judged by the card (R-11.6(1))
+    ("R1", {"due_date": "20.03.2025", "status": "На исполнении"},
+     {"due_date": "20.03.2025", "status": "Исполнен, снят с контроля", "executed_at": "19.03.2025",
+      "execution_note": "исполнено"}, ("on_time", "2025-03-20", 0, None)),
+    # under control after its term in the first export, removed in the second: stays overdue,
+    # late until the export that first shows it removed
+    ("R2", {"due_date": "05.03.2025", "status": "На исполнении"},
+     {"due_date": "05.03.2025", "status": "Снят с контроля"}, ("overdue", "2025-03-05", 22, None)),
+    ("R3", {"due_date": "09.04.2025", "status": "На исполнении"},
+     {"due_date": "09.04.2025", "status": "Снят с контроля"}, ("overdue", "2025-04-09", 1, None)),
+    ("R4", {"due_date": "10.04.2025", "status": "На исполнении"},
+     {"due_date": "10.04.2025", "status": "Снят с контроля"}, ("not_judged", "2025-04-10", 0, "removed_without_card")),
+    # seen only removed: nothing shows it was ever under control past its term
+    ("R5", None, {"due_date": "05.03.2025", "status": "Снят с контроля"},
+     ("not_judged", None, None, "removed_without_card")),
+    # extensions first seen in the export of 10.04: the term 14.03 had expired -> the old term stands
+    ("E1", {"due_date": "14.03.2025", "status": "На исполнении"},
+     {"due_date": "14.03.2025", "extended_due_date": "31.03.2025", "executed_at": "28.03.2025",
+      "execution_note": "исполнено", "status": "Исполнен"}, ("late", "2025-03-14", 7, None)),
+    # the same extension already in the export of 10.03, before the term: it counts
+    ("E2", {"due_date": "14.03.2025", "extended_due_date": "31.03.2025", "status": "На исполнении"},
+     {"due_date": "14.03.2025", "extended_due_date": "31.03.2025", "executed_at": "28.03.2025",
+      "execution_note": "исполнено", "status": "Исполнен"}, ("on_time", "2025-03-31", 0, None)),
+    # first seen with its extension: no export shows when it was granted -> it counts
+    ("E3", None, {"due_date": "14.03.2025", "extended_due_date": "31.03.2025", "executed_at": "28.03.2025",
+                  "execution_note": "исполнено", "status": "Исполнен"}, ("on_time", "2025-03-31", 0, None)),
+    # term 10.03.2025 (a day off, moved to 11.03): the export of 10.03 shows the extension in time
+    ("E4", {"due_date": "10.03.2025", "extended_due_date": "31.03.2025", "status": "На исполнении"},
+     {"due_date": "10.03.2025", "extended_due_date": "31.03.2025", "executed_at": "28.03.2025",
+      "execution_note": "исполнено", "status": "Исполнен"}, ("on_time", "2025-03-31", 0, None)),
+]
+
+
+def test_removed_tasks_and_late_extensions(con, directory, tmp_path):
+    from pipelines import load, model
+
+    base = {"reg_date": "03.03.2025", "responsible": "Отдел культуры"}
+    first = [{"reg_no": n, **base, **a} for n, a, _, _ in REMOVED if a]
+    second = [{"reg_no": n, **base, **b} for n, _, b, _ in REMOVED]
+    export(tmp_path / "edms1.csv", "10.03.2025 10:00", "edms", first)
+    export(tmp_path / "edms2.csv", "10.04.2025 10:00", "edms", second)
+    load.load_file(con, tmp_path / "edms1.csv")
+    load.load_file(con, tmp_path / "edms2.csv")
+    model.build(con, directory)
+    got = {r[0]: r[1:] for r in rows(con, "select reg_no, outcome, due_date::varchar, working_days_late, "
+                                          "not_judged_reason from tasks_as_of(date '2025-04-15')")}
+    for name, *_, expected in REMOVED:
+        assert got[name] == expected, name
+    # as of 14.03, before the late extension was seen, E1 was overdue, R2 too
+    past = dict(rows(con, "select reg_no, outcome from tasks_as_of(date '2025-03-17')"))
+    assert past["E1"] == "overdue" and past["R2"] == "overdue"
+
+
+def test_a_forwarded_appeal_is_not_the_units(con, directory, tmp_path):
+    from pipelines import load, model
+
+    recs = [{"reg_no": "fw", "received_at": "05.03.2025 10:00", "registered_at": "05.03.2025",
+             "appeal_kind": "Жалоба", "department": "Отдел образования", "forwarded_to": "Облыстық басқарма",
+             "forwarded_at": "06.03.2025"},
+            {"reg_no": "own", "received_at": "05.03.2025 10:00", "registered_at": "05.03.2025",
+             "appeal_kind": "Жалоба", "department": "Отдел образования"}]
+    export(tmp_path / "appeals.csv", "15.04.2025 10:00", "appeals", recs)
+    load.load_file(con, tmp_path / "appeals.csv")
+    model.build(con, directory)
+    assert rows(con, "select reg_no, outcome, not_judged_reason from tasks_as_of(date '2025-04-15') order by 1") == [
+        ("fw", "not_judged", "forwarded"), ("own", "overdue", None)]
+    (due,) = rows(con, "select sum(due_count) from daily_execution")
+    assert due == (1,)
