@@ -74,8 +74,10 @@ extension_seen as (
 versioned as (
     select
         t.* replace (
-            coalesce(k.due_date, t.due_date) as due_date,
-            coalesce(k.extended_due_date, t.extended_due_date) as extended_due_date,
+            -- an export that knew no extension yet had none, whatever later exports say
+            case when k.task_id is null then t.due_date else k.due_date end as due_date,
+            case when k.task_id is null then t.extended_due_date else k.extended_due_date end
+                as extended_due_date,
             case when k.task_id is null then t.executed_at else k.executed_at end as executed_at,
             coalesce(k.has_execution_card, t.has_execution_card) as has_execution_card,
             coalesce(k.status, t.status) as status
