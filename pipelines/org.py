@@ -22,6 +22,8 @@ _SPACES = re.compile(r"\s+")
 # ones, so names are compared with the Kazakh-only letters folded the same way
 _FOLD = str.maketrans("әғқңөұүһ", "агкноуух")
 _PERSON = re.compile(r"\s[-–—]\s.*$|\s\([^)]*\)\s*$")
+# a name that speaks of a rural district: «с/о», «сельский округ», «ауылдық округ», «а/о»
+_RURAL = re.compile(r"с/о|а/о|сельск|ауылд|округ")
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class Directory:
     district_words: tuple[str, ...]
     index: dict[str, str] = field(default_factory=dict)
     name_en: str | None = None
+    rural: list[tuple[re.Pattern, str]] = field(default_factory=list)
 
     def name(self, lang: str) -> str:
         """The organisation's name in a language (English falls back to Russian when not given)."""
@@ -88,13 +91,36 @@ class Directory:
         if exact:
             return exact
         key = self.normalise(str(name), drop_person=True)
+        if _RURAL.search(key):
+            for pattern, code in self.rural:
+                if pattern.search(key):
+                    return code
         best = None
         for alias, code in self.index.items():
-            if len(alias) >= 4 and re.search(rf"(^|\s){re.escape(alias)}", key) and (
+            # a whole-word match: «аким» is not in «акима» nor in «советник акима»
+            if len(alias) >= 4 and re.search(rf"(^|\s){re.escape(alias)}(\s|$)", key) and (
                 best is None or len(alias) > len(best[0])
             ):
                 best = (alias, code)
         return best[1] if best else None
+
+    def index_rural(self, unit: Unit) -> None:
+        """Index a rural district by the stems of its name in any case and either language.
+
+        From the aliases «Аккум с/о», «Ақкұм а/о» and «Аккумского сельского округа»: the name
+        before «с/о» / «а/о» / «ауылдық» and the adjective stem «аккумск» (аккумский, -ого, -ом …).
+        """
+        stems = set()
+        for a in (unit.name_kk, unit.name_ru, *unit.aliases):
+            n = self.normalise(a)
+            m = re.match(r"(?:аппарат акима |аким )?(\S+?)ого сельского округа$", n)
+            if m:
+                stems.add(re.escape(m.group(1)) + r"\w*")
+            m = re.match(r"(\S+) (с/о|а/о|ауылдык)", n)
+            if m:
+                stems.add(re.escape(m.group(1)) + r"(?=\s)")
+        if stems:
+            self.rural.append((re.compile(rf"(^|\s)({'|'.join(sorted(stems))})"), unit.code))
 
     def frame(self) -> pd.DataFrame:
         """Return the directory as a table (one row per unit, with its block)."""
@@ -143,6 +169,8 @@ def load(path: Path = DEFAULT_ORG) -> Directory:
             if other and other != u.code:
                 raise ValueError(f"{path}: name {name!r} is given to both {other} and {u.code}")
             d.index[key] = u.code
+        if u.kind == "rural_district":
+            d.index_rural(u)
     return d
 
 

@@ -25,6 +25,19 @@ from tests.conftest import rows
     ("Темир с/о", "RD-TEMIR"),
     ("Заместитель акима района (социальная сфера)", "DEP-2"),
     ("Общий отдел", "APP-GEN"),
+    # issue 14: a name is a whole word, not a prefix — none of these is the akim
+    ("Аким района", "AKIM"),
+    ("Заместитель акима района", None),
+    ("Советник акима", None),
+    ("Аппарат акима Аккумского с/о", "RD-AKKUM"),
+    # nominative and other cases of rural districts, both languages
+    ("Аккумский сельский округ", "RD-AKKUM"),
+    ("Каргалинский с/о", "RD-KARGALY"),
+    ("Аким Талаптинского сельского округа", "RD-TALAPTY"),
+    ("Актобинском сельском округе", "RD-AKTOBE"),
+    ("Шілік ауылдық округінің әкімі", "RD-SHILIK"),
+    ("Қоғам ауылдық округі әкімі аппараты", "RD-KOGAM"),
+    ("Управление сельского хозяйства Туркестанской области", None),
     ("Отдел цифровизации", None),
     ("", None),
 ])
@@ -72,3 +85,13 @@ def test_unresolved_names_are_reported_per_file_and_kept(con, ingest):
     assert rows(con, "select department_code, executor_name from task_assignments where reg_no = '01-12/5'") == [
         (None, "Отдел цифровизации")]
     assert rows(con, "select name, rows from unresolved_names") == [("Отдел цифровизации", 1)]
+
+
+def test_an_unresolved_unit_gets_no_rank(con, ingest, tmp_path):
+    f = tmp_path / "edms.csv"
+    f.write_text("Сформирован: 15.04.2025 10:00\nРег. №;Дата регистрации;Исполнитель;Срок исполнения\n"
+                 "1;03.03.2025;Отдел культуры;12.03.2025\n2;03.03.2025;Отдел цифровизации;12.03.2025\n",
+                 encoding="utf-8")
+    ingest(f)
+    assert rows(con, "select dimension_code, rank from execution_summary where dimension = 'department' "
+                     "and period_kind = 'month' order by 1 nulls last") == [("DEP-CULT", 1), (None, None)]
