@@ -15,7 +15,7 @@ LABELS = DATA / "labels.toml"
 # raw text columns that name units, per raw table
 NAME_COLUMNS = {
     "raw_edms": ("responsible", "co_executors", "department"),
-    "raw_protocols": ("executors",),
+    "raw_protocols": ("executors", "controller"),
     "raw_materials": ("body",),
     "raw_appeals": ("department",),
 }

@@ -139,6 +139,18 @@ PROTOCOLS = [
     ("R-5.54-DRAWN", "Комиссия по ЧС", "c-late", "07.03.2025", "12.03.2025", True, 1),
     ("R-8.5-DRAWN", "Совещание акима области", "r-ok", "14.03.2025", "18.03.2025", False, None),
     ("R-8.5-DRAWN", "Совещание акима области", "r-late", "14.03.2025", "19.03.2025", True, 1),
+    # a bare «кеңес» is a meeting (2 WD), not a commission (1 WD)
+    ("R-8.5-DRAWN", "Кеңес", "k-ok", "14.03.2025", "18.03.2025", False, None),
+    ("R-8.5-DRAWN", "Кеңес", "k-late", "14.03.2025", "19.03.2025", True, 1),
+    # working trips: 1 WD (R-4.11), across Nauryz and its moved days off (21-25.03.2025)
+    ("R-4.11-DRAWN", "Рабочая поездка", "t-ok", "20.03.2025", "26.03.2025", False, None),
+    ("R-4.11-DRAWN", "Жұмыс сапары", "t-late", "20.03.2025", "27.03.2025", True, 1),
+    # a commission at the akimat is a commission (R-5.54), not an akimat session (R-8.7)
+    ("R-5.54-DRAWN", "Комиссия при акимате", "ca-ok", "07.03.2025", "11.03.2025", False, None),
+    ("R-5.54-DRAWN", "Комиссия при акимате", "ca-late", "07.03.2025", "12.03.2025", True, 1),
+    # an apparatus meeting of the akimat is an apparatus meeting (R-5.34)
+    ("R-5.34-DRAWN", "Аппаратное совещание акимата", "aa-ok", "20.03.2025", "26.03.2025", False, None),
+    ("R-5.34-DRAWN", "Аппаратное совещание акимата", "aa-late", "20.03.2025", "27.03.2025", True, 1),
 ]
 
 
@@ -153,12 +165,23 @@ def test_protocol_drawn_up_in_time(con, directory, tmp_path, rule_id):
         assert got.get(no, (False, None)) == (flagged, late), no
 
 
+def test_commission_protocol_is_the_working_bodys(con, directory, tmp_path):
+    """R-5.54: the commission's working body (the unit named as controlling) answers, not the Org dept."""
+    records = [{"meeting_type": "Комиссия по ЧС", "protocol_no": no, "meeting_date": "07.03.2025",
+                "protocol_date": "12.03.2025", "item_no": "1", "task_text": "x", "executors": "Отдел культуры",
+                "controller": ctl} for no, ctl in (("named", "Отдел ЖКХ"), ("unnamed", "Орг. отдел"))]
+    flags(con, directory, tmp_path, "protocols", records, "R-5.54-DRAWN")
+    assert rows(con, "select reg_no, department_code from violations order by 1") == [
+        ("named", "DEP-HOUSING"), ("unnamed", "APP-ORG")]
+
+
 # ------------------------------------------------------------------ materials before meetings
 MATERIALS = [
     # rule, meeting type, body, meeting date, submitted, flag, WD late
     ("R-5.6-MATERIALS", "Заседание акимата", "Отдел образования", "26.03.2025", "14.03.2025", False, None),
     ("R-5.6-MATERIALS", "Заседание акимата", "Отдел культуры", "26.03.2025", "17.03.2025", True, 1),
-    ("R-5.6-MATERIALS", "Заседание акимата", "Отдел ЖКХ", "26.03.2025", "", True, 69),
+    # never submitted: late until the meeting (5 WD), not until the report date (issue 14, item 9)
+    ("R-5.6-MATERIALS", "Заседание акимата", "Отдел ЖКХ", "26.03.2025", "", True, 5),
     ("R-5.28-MATERIALS", "Аппаратное совещание", "Отдел образования", "06.01.2025", "31.12.2024", False, None),
     ("R-5.28-MATERIALS", "Аппаратное совещание", "Отдел культуры", "06.01.2025", "05.01.2025", True, 1),
     ("R-5.14-MATERIALS", "Совещание акима области", "Отдел образования", "27.03.2025", "20.03.2025", False, None),
@@ -198,6 +221,14 @@ APPEALS = [
                               result="Түсіндірілді"), True, 1),
     ("APPC-76-ANSWER", appeal("ans-no-result", "05.03.2025 10:00", "05.03.2025", answered_at="01.04.2025"),
      True, 60),
+    # APPC art. 76: 15 WD from receipt (Friday 14.03, after hours), not from registration (Monday 17.03)
+    ("APPC-76-ANSWER", appeal("ans-receipt-ok", "14.03.2025 19:30", "17.03.2025", answered_at="09.04.2025",
+                              result="Түсіндірілді"), False, None),
+    ("APPC-76-ANSWER", appeal("ans-receipt-late", "14.03.2025 19:30", "17.03.2025", answered_at="10.04.2025",
+                              result="Түсіндірілді"), True, 1),
+    # a forwarded appeal is judged by R-12.9, not by its answer
+    ("APPC-76-ANSWER", appeal("ans-forwarded", "05.03.2025 10:00", "05.03.2025", forwarded_to="Облыстық басқарма",
+                              forwarded_at="06.03.2025"), False, None),
 ]
 
 
@@ -207,6 +238,19 @@ def test_appeal_terms(con, directory, tmp_path, rule_id):
     got = flags(con, directory, tmp_path, "appeals", [a[1] for a in cases], rule_id)
     for _, rec, flagged, late in cases:
         assert got.get(rec["reg_no"], (False, None)) == (flagged, late), rec["reg_no"]
+
+
+def test_forwarding_late_is_the_appeals_units(con, directory, tmp_path):
+    flags(con, directory, tmp_path, "appeals", [APPEALS[5][1]], "R-12.9-FORWARD")
+    assert rows(con, "select reg_no, department_code from violations") == [("fw-late", "APP-APPEALS")]
+
+
+def test_materials_never_submitted_say_so(con, directory, tmp_path):
+    rec = [{"meeting_type": "Заседание акимата", "meeting_date": "26.03.2025", "body": "Отдел ЖКХ",
+            "material": "Справка", "submitted_at": ""}]
+    flags(con, directory, tmp_path, "materials", rec, "R-5.6-MATERIALS")
+    (m,) = rows(con, "select message_kk, message_ru, message_en from violations")
+    assert "ұсынылмаған" in m[0] and "не представлено" in m[1] and "not submitted" in m[2]
 
 
 # ------------------------------------------------------------------ form rules (Great Expectations)
@@ -243,7 +287,22 @@ FORM = [
         {"reg_no": "extend", "reg_date": "03.03.2025", "doc_kind": "Исходящий",
          "correspondent": "Түркістан облысы әкімінің аппараты", "summary": "Мерзімді ұзартуды сұраймыз"},
         {"reg_no": "not-region", "reg_date": "03.03.2025", "doc_kind": "Исходящий",
-         "correspondent": "ТОО «Отырар-Су»", "summary": "Ответ"}], {"no-request"}),
+         "correspondent": "ТОО «Отырар-Су»", "summary": "Ответ"},
+        # a regional department is not the regional akim's apparatus (issue 14, item 10)
+        {"reg_no": "regional-dept", "reg_date": "03.03.2025", "doc_kind": "Исходящий",
+         "correspondent": "Облыстық білім басқармасы", "summary": "Информация об исполнении поручения №5"},
+        {"reg_no": "region-dept-ru", "reg_date": "03.03.2025", "doc_kind": "Исходящий",
+         "correspondent": "Управление образования Туркестанской области", "summary": "Информация по поручению №5"},
+        # a letter to the apparatus that reports on no control task
+        {"reg_no": "region-no-task", "reg_date": "03.03.2025", "doc_kind": "Исходящий",
+         "correspondent": "Аппарат акима Туркестанской области", "summary": "О направлении списка участников"},
+        {"reg_no": "kk-no-request", "reg_date": "03.03.2025", "doc_kind": "Исходящий",
+         "correspondent": "Түркістан облысы әкімінің аппараты", "summary": "№22 тапсырманың орындалуы туралы"}],
+     {"no-request", "kk-no-request"}),
+    # «Исполнен, снят с контроля» without a card is executed without a card (R-9.21)
+    ("R-9.21-CARD", "edms", [
+        {"reg_no": "removed-exec-no-card", "reg_date": "03.03.2025", "status": "Исполнен, снят с контроля"},
+        {"reg_no": "removed", "reg_date": "03.03.2025", "status": "Снят с контроля"}], {"removed-exec-no-card"}),
     ("R-9.15-COORD", "edms", [
         {"reg_no": "two", "reg_date": "03.03.2025", "responsible": "Отдел культуры",
          "co_executors": "Отдел образования"},
@@ -266,8 +325,18 @@ PROTOCOL_FORM = [
     ("R-8.8-SIGNED", [
         {"protocol_no": "spec", "execution_info": "исполнено", "info_signed_by": "Главный специалист"},
         {"protocol_no": "acting", "execution_info": "исполнено", "info_signed_by": "и.о. руководителя"},
-        {"protocol_no": "head", "execution_info": "исполнено", "info_signed_by": "Руководитель отдела"}],
-     {"spec п.1"}),
+        {"protocol_no": "head", "execution_info": "исполнено", "info_signed_by": "Руководитель отдела"},
+        # a word in the title is not enough: not the first head (issue 14, item 10)
+        {"protocol_no": "sector", "execution_info": "исполнено", "info_signed_by": "Руководитель сектора"},
+        {"protocol_no": "deputy", "execution_info": "исполнено", "info_signed_by": "Заместитель руководителя отдела"},
+        {"protocol_no": "spec-akim", "execution_info": "исполнено",
+         "info_signed_by": "Главный специалист аппарата акима"},
+        {"protocol_no": "guidance", "execution_info": "исполнено", "info_signed_by": "Руководство"},
+        {"protocol_no": "kk-head", "execution_info": "исполнено", "info_signed_by": "Бөлім басшысы"},
+        {"protocol_no": "kk-deputy", "execution_info": "исполнено", "info_signed_by": "Бөлім басшысының орынбасары"},
+        {"protocol_no": "rural-akim", "execution_info": "исполнено", "info_signed_by": "Аким Когамского с/о"},
+        {"protocol_no": "kk-acting", "execution_info": "исполнено", "info_signed_by": "Бөлім басшысының м.а."}],
+     {"spec п.1", "sector п.1", "deputy п.1", "spec-akim п.1", "guidance п.1", "kk-deputy п.1"}),
 ]
 
 

@@ -12,7 +12,8 @@ select
         else n.date
     end as expected_date,
     cast(a.registered_at as date) as actual_date,
-    strftime(a.received_at, '%d.%m.%Y %H:%M') as anchor_text
+    strftime(a.received_at, '%d.%m.%Y %H:%M') as anchor_text,
+    null::date as until_date
 from appeals as a
 inner join calendar as c on c.date = cast(a.received_at as date)
 inner join calendar as n on n.wd_index = c.wd_index + 1 and n.is_working_day

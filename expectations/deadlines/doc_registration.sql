@@ -13,7 +13,8 @@ select
         else n.date
     end as expected_date,
     d.reg_date as actual_date,
-    strftime(d.received_at, '%d.%m.%Y %H:%M') as anchor_text
+    strftime(d.received_at, '%d.%m.%Y %H:%M') as anchor_text,
+    null::date as until_date
 from documents as d
 inner join calendar as c on c.date = cast(d.received_at as date)
 inner join calendar as n on n.wd_index = c.wd_index + 1 and n.is_working_day

@@ -10,6 +10,9 @@ select
     t.source_file, t.sheet, t.row_no,
     t.due_date as expected_date,
     t.executed_date as actual_date,
-    strftime(t.assigned_date, '%d.%m.%Y') as anchor_text
+    strftime(t.assigned_date, '%d.%m.%Y') as anchor_text,
+    -- removed from control after its term without a card: late until the removal was seen
+    t.removed_date as until_date
 from tasks_as_of(date '{as_of}') as t
-where {filter}
+-- a task no term judges (permanent, unreadable term, forwarded …) is listed, not checked here
+where t.outcome <> 'not_judged' and {filter}

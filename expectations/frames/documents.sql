@@ -15,9 +15,13 @@ select
             'министерств|правительств|үкімет|облыс|област|президент'), false) as needs_acting_order,
     d.acting_order,
     d.signed_by,
-    -- R-11.6: an outgoing report to the regional akim's apparatus
+    -- R-11.6: an outgoing report on a control task to the regional akim's apparatus — not any letter
+    -- to a regional body («Облыстық білім басқармасы», «Управление … области»)
     d.doc_kind = 'outgoing'
-        and coalesce(regexp_matches(lower(d.correspondent), 'облыс|област'), false) as is_report_to_region,
+        and coalesce(regexp_matches(lower(d.correspondent),
+            'аппарат\S* аким\S* [^,;]*област|облыс\S* әкімі\S* аппарат|облыс әкімдігі|акимат\S* [^,;]*област'), false)
+        and coalesce(regexp_matches(lower(coalesce(d.summary, '') || ' ' || coalesce(d.resolution, '')),
+            'поручени|тапсырма|исполнени|орындал|контрол|бақылау'), false) as is_report_to_region,
     coalesce(regexp_matches(lower(coalesce(d.summary, '') || ' ' || coalesce(d.resolution, '')),
         'снят[^ ]* с контрол|бақылаудан алу|информационн[^ ]* режим|ақпараттық режим|'
         || 'среднесрочн|долгосрочн|орта мерзімді|ұзақ мерзімді|продлен|продлит|ұзарту'), false)

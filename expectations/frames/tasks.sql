@@ -13,10 +13,15 @@ select
     coordinator_marked,
     executor_count,
     execution_info is not null as has_execution_info,
-    -- R-8.8: the first head (руководитель / басшы / аким) or the acting one (и.о. / м.а.)
-    coalesce(regexp_matches(lower(info_signed_by),
-        'руковод|басшы|аким|әкім|начальник|и\.\s?о|м\.\s?а|исполняющ|міндетін атқарушы'), false)
-        as info_signed_by_head,
+    -- R-8.8: the first head of the body (руководитель / начальник отдела, бөлім басшысы, the akim of
+    -- a rural district) or the one acting for them (и.о. / м.а.); not a deputy, an adviser, a
+    -- specialist or the head of a sector
+    coalesce(is_acting(info_signed_by)
+        or (regexp_matches(lower(info_signed_by),
+                '(^|\s)(руководитель|начальник|басшы|басшысы|аким|әкімі)(\s|$)')
+            and not regexp_matches(lower(info_signed_by),
+                'заместител|орынбасар|советник|кеңесші|специалист|маман|сектор|инспектор|помощник|көмекші')),
+        false) as info_signed_by_head,
     coalesce(info_signed_by, '—') as info_signed_by,
     coalesce(executor_name, '—') as executor_name,
     executed_at is null or assigned_date is null or cast(executed_at as date) >= assigned_date as dates_in_order,

@@ -31,7 +31,8 @@ def judged_sql(rule: Rule, as_of: dt.date) -> str:
     """Every checked record with its deadline, what happened by as_of, and working days late.
 
     An act after as_of has not happened yet as of that date. Late = the act after the
-    deadline, or no act and the deadline passed before as_of.
+    deadline, or no act and the deadline passed before as_of; without an act, working days
+    late run to as_of, or to the family's until_date when earlier (materials: the meeting).
     """
     return f"""
         with checked as ({family_sql(rule, as_of)}),
@@ -44,10 +45,11 @@ def judged_sql(rule: Rule, as_of: dt.date) -> str:
             case when c.actual_date is not null then c.actual_date > c.expected_date
                  else c.expected_date < date '{as_of}' end as is_violation,
             greatest(1, case when c.actual_date is not null then ca.wd_index_next - ce.wd_index
-                             else cas.wd_index - ce.wd_index end) as working_days_late
+                             else coalesce(cu.wd_index, cas.wd_index) - ce.wd_index end) as working_days_late
         from as_seen as c
         left join calendar as ce on ce.date = c.expected_date
         left join calendar as ca on ca.date = c.actual_date
+        left join calendar as cu on cu.date = c.until_date and c.until_date < date '{as_of}'
         cross join (select wd_index from calendar where date = date '{as_of}') as cas
     """
 

@@ -159,7 +159,8 @@ appeals as (
         m.department_code,
         coalesce(m.is_marked, false) as is_marked,
         coalesce(m.pos, 1) as seq,
-        cast(coalesce(a.registered_at, a.received_at) as date) as assigned_date,
+        -- APPC art. 76: the term runs from the day the appeal was received, not registered
+        cast(coalesce(a.received_at, a.registered_at) as date) as assigned_date,
         a.due_date,
         null::varchar as due_date_text,
         null::varchar as periodicity,

@@ -23,12 +23,15 @@ final as (
         any_value(protocol_date_text) as protocol_date_text,
         any_value(chair) as chair,
         max(controller) as controller,
+        -- the unit controlling the protocol's tasks (a commission's working body, R-5.54)
+        max(m.department_code) as controller_code,
         count(*) as item_count,
         min(source_file) as source_file,
         min(sheet) as sheet,
         min(row_no) as row_no,
         max(load_id) as load_id
     from items
+    left join name_map as m on m.cell = items.controller and m.pos = 1
     group by org_name, meeting_type, protocol_no, meeting_date
 )
 
