@@ -23,7 +23,7 @@ COLUMNS = [
     ("Вид документа", "Құжат түрі", "case when lang = 'kk' then doc_kind_kk else doc_kind end"),
     ("Корреспондент", "Жіберуші",
      "case when doc_kind = 'Входящий' then pick(correspondents, i, 'c')"
-     " when doc_kind = 'Исходящий' then 'Аппарат акима Туркестанской области' else '-' end"),
+     " when doc_kind = 'Исходящий' then pick(recipients, i, 'rc') else '-' end"),
     ("Исх. №", "Шығыс №",
      "case when doc_kind <> 'Входящий' then '-' when u_out < 0.03 then '-'"
      " else cast(1 + hash(i, 'o') % 9 as varchar) || '-' || cast(hash(i, 'on') % 3000 as varchar)"
@@ -81,6 +81,11 @@ LISTS = {
                  "Мектептерді жөндеу туралы", "О проверке соблюдения законодательства",
                  "О проведении весенне-полевых работ", "Жол жөндеу жұмыстары туралы",
                  "О мерах по профилактике паводков", "Жұмыспен қамту жол картасы туралы"],
+    # outgoing letters: reports to the regional akim's apparatus, and letters to regional
+    # departments, which does not govern
+    "recipients": ["Аппарат акима Туркестанской области", "Аппарат акима Туркестанской области",
+                   "Түркістан облысы әкімінің аппараты", "Управление образования Туркестанской области",
+                   "Облыстық денсаулық сақтау басқармасы"],
     # outgoing reports to the region: wants one of four requests in each
     "reports": ["Об исполнении поручения акима области №12 п.3. Просим снять с контроля",
                 "Информация по поручению №45 п.2 (информационный режим)",

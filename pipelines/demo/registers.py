@@ -14,6 +14,16 @@ MEETINGS = [  # (type code, ru, kk, count in a year, items per protocol, protoco
     ("commission", "Комиссия по ЧС", "ТЖ жөніндегі комиссия", 5, 10, 1),
     ("regional", "Совещание акима области", "Облыс әкімінің мәжілісі", 3, 12, 2),
 ]
+# written forms that must not change the meeting type: a commission AT the akimat, an apparatus
+# meeting OF the akimat (issue 14: they were read as akimat sessions)
+MEETING_VARIANTS = {"commission": "Комиссия при акимате по ЧС", "apparatus": "Аппаратное совещание акимата"}
+# working trips of the akim: the protocol of tasks is due within 1 WD (R-4.11); not in the
+# materials register, one sheet of their own
+TRIPS = ("working_trip", "Рабочая поездка", "Жұмыс сапары", 6, 5, 1)
+# how registers write a term around its date, and terms no date can be read from
+TERM_FORMS = ["до {d}", "{d} ж. дейін", "{d}г.", "срок – {d}"]
+PERIODIC = ["ежемесячно до 5 числа", "ежеквартально", "ай сайын", "тоқсан сайын", "еженедельно",
+            "жарты жыл сайын", "ежегодно до 10 числа", "постоянно", "по мере необходимости"]
 TASKS = ["Обеспечить подготовку объектов к отопительному сезону",
          "Принять меры по погашению задолженности по заработной плате",
          "Жол жөндеу жұмыстарын аяқтауды қамтамасыз ету",
@@ -64,13 +74,18 @@ def protocols(units: pd.DataFrame, wd: WorkingDays, seed: int, year: int,
     prof = units.set_index("code")
     deps = units[units["kind"].isin(["department", "rural_district"])]
     rows = []
-    for code, ru, kk, count, items, term in MEETINGS:
+    # the written forms vary on a stream of their own, so the year's story stays the same
+    forms = random.Random(seed + 11)
+    for code, ru, kk, count, items, term in [*MEETINGS, TRIPS]:
         for k in range(count):
             meeting = wd.pick(rnd, year)
             late_protocol = rnd.random() < 0.15
             protocol_date = wd.shift(meeting, term + (rnd.randint(1, 3) if late_protocol else 0))
             controller = "-" if rnd.random() < 0.08 else rnd.choice(
                 ["Отдел организационно-инспекторской работы", "Ұйымдастыру-инспекторлық бөлімі"])
+            if code == "commission" and controller != "-":
+                # the commission's working body keeps its protocol (R-5.54, R-8.4)
+                controller = forms.choice(deps[deps["kind"] == "department"]["name_ru"].tolist())
             for item in range(1, items + rnd.randint(-3, 3) + 1):
                 execs = deps.sample(rnd.choice([1, 1, 1, 2, 3]), random_state=rnd.randint(0, 1 << 30))
                 first = execs.iloc[0]
@@ -82,6 +97,10 @@ def protocols(units: pd.DataFrame, wd: WorkingDays, seed: int, year: int,
                 if rnd.random() < p["p_extension"]:
                     new_due = wd.shift(due, rnd.randint(5, 15))
                     extension = f"до {_fmt(new_due)} (письмо №{rnd.randint(10, 99)})"
+                    if forms.random() < 0.4:
+                        # the letter's date: some were sent after the term had expired (R-11.6(4))
+                        extension = (f"до {_fmt(new_due)} (письмо №{forms.randint(10, 99)} от "
+                                     f"{_fmt(wd.shift(due, forms.choice([-3, -1, 0, 2, 4])))})")
                     due_final = new_due
                 else:
                     due_final = due
@@ -99,8 +118,33 @@ def protocols(units: pd.DataFrame, wd: WorkingDays, seed: int, year: int,
                 names = [(n if i else n + (" (свод)" if marked else ""))
                          for i, n in enumerate(execs["name_ru"] if rnd.random() < 0.6
                                                else execs["name_kk"])]
+                if forms.random() < 0.1:  # rural districts in the nominative: «Аккумский сельский округ»
+                    names = [_nominative(n) for n in names]
+                periodic_text = rnd.choice(["ежемесячно до 5 числа", "ежеквартально", "ай сайын",
+                                            "тоқсан сайын"]) if periodic else None
+                if periodic and forms.random() < 0.5:
+                    periodic_text = forms.choice(PERIODIC[4:])
+                term_text = periodic_text or _fmt(due)
+                if not periodic and forms.random() < 0.2:
+                    term_text = forms.choice(TERM_FORMS).format(d=_fmt(due))
+                elif not periodic and forms.random() < 0.02:
+                    term_text = forms.choice(["до конца года", "жыл соңына дейін"])
+                meeting_name = ru if rnd.random() < 0.7 else kk
+                if code in MEETING_VARIANTS and meeting_name == ru and forms.random() < 0.3:
+                    meeting_name = MEETING_VARIANTS[code]
+                status = ("Исполнен" if executed else
+                          "Просрочен" if due_final < export_date else "На исполнении")
+                if executed and not no_card and forms.random() < 0.1:
+                    status = "Исполнен, снят с контроля"  # executed work removed from control
+                elif not executed and forms.random() < 0.05:
+                    status = "Снят с контроля"  # removed without an execution card
+                signer = "-" if not executed else rnd.choice(
+                    ["Руководитель отдела", "и.о. руководителя", "Главный специалист"])
+                if executed and forms.random() < 0.1:  # titles that are not the first head (R-8.8)
+                    signer = forms.choice(["Руководитель сектора", "Заместитель руководителя отдела",
+                                           "Бөлім басшысы", "Бөлім басшысының орынбасары"])
                 rows.append({
-                    "Вид совещания": ru if rnd.random() < 0.7 else kk,
+                    "Вид совещания": meeting_name,
                     "№ протокола": f"{k + 1}",
                     "Дата совещания": _fmt(meeting),
                     "Дата протокола": _fmt(protocol_date),
@@ -109,21 +153,24 @@ def protocols(units: pd.DataFrame, wd: WorkingDays, seed: int, year: int,
                     "Пункт": f"{item}" if rnd.random() < 0.8 else f"{item}.{rnd.randint(1, 3)}",
                     "Поручение": rnd.choice(TASKS) + ("\n(повторно)" if rnd.random() < 0.1 else ""),
                     "Ответственные исполнители": ";\n".join(names) if len(names) > 1 else names[0],
-                    "Срок": (rnd.choice(["ежемесячно до 5 числа", "ежеквартально", "ай сайын",
-                                         "тоқсан сайын"]) if periodic else _fmt(due)),
-                    "Статус": ("Исполнен" if executed else
-                               "Просрочен" if due_final < export_date else "На исполнении"),
+                    "Срок": term_text,
+                    "Статус": status,
                     "Дата исполнения": _fmt(executed) if not periodic else (
                         _fmt(dt.date(2025, 12, rnd.randint(1, 5))) if executed else "-"),
                     "Информация об исполнении": ("-" if (not executed or no_card) else
                                                  f"Исх. №{rnd.randint(100, 999)}: исполнено"),
-                    "Подписал": ("-" if not executed else
-                                 rnd.choice(["Руководитель отдела", "и.о. руководителя",
-                                             "Главный специалист"])),
+                    "Подписал": signer,
                     "Продление": extension,
                     "_type": code,
                 })
     return pd.DataFrame(rows)
+
+
+def _nominative(name: str) -> str:
+    """«Аппарат акима Аккумского сельского округа» -> «Аккумский сельский округ» (others unchanged)."""
+    if name.endswith("ого сельского округа"):
+        return name.removeprefix("Аппарат акима ").replace("ого сельского округа", "ий сельский округ")
+    return name
 
 
 def materials(units: pd.DataFrame, wd: WorkingDays, seed: int, year: int) -> pd.DataFrame:

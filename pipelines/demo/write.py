@@ -96,12 +96,31 @@ def _district_edms(con, units, out: Path, n: int, seed: int) -> list[Path]:
     p2 = out / "edms_2025_h2_kk.xlsx"
     _edms_xlsx(h2, p2)
 
-    upd = ru[days >= dt.date(YEAR, 11, 1)]
+    upd = _late_changes(ru[days >= dt.date(YEAR, 11, 1)].copy())
     p3 = out / "edms_2025_update_2026-01-05_ru.csv"
     with open(p3, "w", encoding="utf-8-sig", newline="") as f:
         f.write("Сформирован: 05.01.2026 18:30\n")
         upd.to_csv(f, index=False, sep=",", lineterminator="\n")
     return [p1, p2, p3]
+
+
+def _late_changes(upd: pd.DataFrame) -> pd.DataFrame:
+    """What the January export changes after the mid-December one, as control staff do:
+    extensions entered after the term had expired (they do not count, R-11.6(4)), overdue cards
+    removed from control without an execution card, executed ones «Исполнен, снят с контроля»."""
+    due = pd.to_datetime(upd["Срок исполнения"], format="%d.%m.%Y", errors="coerce").dt.date
+    done = pd.to_datetime(upd["Дата исполнения"], format="%d.%m.%Y", errors="coerce").dt.date
+    expired = due.notna() & (due < SNAPSHOT) & (upd["Продленный срок"] == "-")
+    pick = pd.Series(range(len(upd)), index=upd.index)
+    late_ext = expired & (done.isna() | (done > due)) & (pick % 4 == 0)
+    upd.loc[late_ext, "Продленный срок"] = [
+        (d + dt.timedelta(days=21)).strftime("%d.%m.%Y") for d in due[late_ext]]
+    upd.loc[late_ext, "Количество продлений"] = "1"
+    removed = expired & done.isna() & ~late_ext & (pick % 3 == 0)
+    upd.loc[removed, "Статус"] = "Снят с контроля"
+    closed = done.notna() & (upd["Отметка об исполнении"] != "-") & (pick % 7 == 0)
+    upd.loc[closed, "Статус"] = "Исполнен, снят с контроля"
+    return upd
 
 
 def _title(ws, lines: list[str], width: int) -> None:
@@ -145,7 +164,7 @@ def _protocols_xlsx(df: pd.DataFrame, out: Path) -> Path:
     path = out / "protocols_2025_ru.xlsx"
     wb = Workbook()
     wb.remove(wb.active)
-    names = {code: ru for code, ru, *_ in registers.MEETINGS}
+    names = {code: ru for code, ru, *_ in [*registers.MEETINGS, registers.TRIPS]}
     for code, part in df.groupby("_type", sort=False):
         ws = wb.create_sheet(names[code][:31])
         part = part.drop(columns="_type")
