@@ -412,3 +412,109 @@ def test_catalogue_is_consistent():
 def test_unknown_rule_is_refused(con):
     with pytest.raises(ValueError, match="R-99"):
         run.run(con, ["R-99"], AS_OF, docs_root=None)
+
+
+# ------------------------------------------------------------------ issue 14: clauses the exports let us check
+def test_r_9_9_delivered_within_a_day_of_receipt(con, directory, tmp_path):
+    """Counted from receipt: a late registration does not buy time (R-9.9-DELIVERY counts from it)."""
+    cases = [  # reg no, received, registered, delivered, flagged, WD late
+        ("d-ok", "14.03.2025 10:00", "14.03.2025 10:30", "17.03.2025 09:00", False, None),
+        ("d-late", "14.03.2025 10:00", "17.03.2025 10:30", "18.03.2025 09:00", True, 1),
+        ("d-nauryz-ok", "20.03.2025 11:00", "20.03.2025 11:30", "26.03.2025 09:00", False, None),
+        ("d-nauryz-late", "20.03.2025 11:00", "26.03.2025 11:30", "27.03.2025 09:00", True, 1),
+        ("d-saturday-ok", "22.03.2025 11:00", "26.03.2025 09:30", "27.03.2025 09:00", False, None),
+    ]
+    records = [doc(n, rec, reg, delivered_at=dl) for n, rec, reg, dl, *_ in cases]
+    got = flags(con, directory, tmp_path, "edms", records, "R-9.9-24H")
+    for name, *_, flagged, late in cases:
+        assert got.get(name, (False, None)) == (flagged, late), name
+
+
+def test_r_4_5_working_trip_materials(con, directory, tmp_path):
+    cases = [  # body, trip, submitted, flagged, WD late
+        ("Отдел образования", "27.03.2025", "17.03.2025", False, None),  # 5 WD before, across Nauryz
+        ("Отдел культуры", "27.03.2025", "18.03.2025", True, 1),
+        ("Отдел ЖКХ", "27.03.2025", "", True, 5),  # never submitted: late until the trip, not the report date
+    ]
+    records = [{"meeting_type": "Рабочая поездка", "meeting_date": trip, "body": b, "material": "Программа",
+                "submitted_at": sub} for b, trip, sub, *_ in cases]
+    got = {k.split(":")[0]: v for k, v in flags(con, directory, tmp_path, "materials", records,
+                                                 "R-4.5-MATERIALS").items()}
+    for body, *_, flagged, late in cases:
+        assert got.get(body, (False, None)) == (flagged, late), body
+
+
+ISSUE_14_FORM = [
+    # rule, kind, records, flagged
+    ("R-8.3-TERM", "protocols", [
+        {"protocol_no": "date", "due_text": "до 15.12.2025"},
+        {"protocol_no": "monthly", "due_text": "ай сайын"},
+        {"protocol_no": "permanent", "due_text": "постоянно"},
+        {"protocol_no": "unreadable", "due_text": "по мере необходимости"},
+        {"protocol_no": "empty", "due_text": ""}], {"unreadable п.1", "empty п.1"}),
+    ("R-8.3-CHAIR", "protocols", [
+        {"protocol_no": "chair", "chair": "Аким района"}, {"protocol_no": "no-chair", "chair": ""}], {"no-chair"}),
+    ("R-9.20-REF", "edms", [
+        {"reg_no": "answer-no-ref", "reg_date": "03.03.2025", "doc_kind": "Исходящий",
+         "summary": "Ответ на запрос о ходе ремонта"},
+        {"reg_no": "answer-ref", "reg_date": "03.03.2025", "doc_kind": "Исходящий",
+         "summary": "Ответ на запрос о ходе ремонта", "request_ref": "№5-12 от 25.02.2025"},
+        {"reg_no": "kk-answer", "reg_date": "03.03.2025", "doc_kind": "Шығыс", "summary": "Сұрау салуға жауап"},
+        {"reg_no": "not-answer", "reg_date": "03.03.2025", "doc_kind": "Исходящий", "summary": "О проведении акции"}],
+     {"answer-no-ref", "kk-answer"}),
+    ("R-12.4-DISPATCH", "appeals", [
+        {"reg_no": "a-1800", "answered_at": "01.04.2025 18:00"},
+        {"reg_no": "a-1801", "answered_at": "01.04.2025 18:01"},
+        {"reg_no": "a-date", "answered_at": "01.04.2025"}], {"a-1801"}),
+]
+
+
+@pytest.mark.parametrize(("rule_id", "kind", "records", "expected"), ISSUE_14_FORM, ids=[f[0] for f in ISSUE_14_FORM])
+def test_issue_14_form_rules(con, directory, tmp_path, rule_id, kind, records, expected):
+    base = {
+        "protocols": {"meeting_type": "Аппаратное совещание", "meeting_date": "20.03.2025", "item_no": "1",
+                      "task_text": "x", "executors": "Отдел культуры", "controller": "Орг", "chair": "Аким района",
+                      "due_text": "до 31.03.2025"},
+        "edms": {"responsible": "Отдел культуры"},
+        "appeals": {"received_at": "05.03.2025 10:00", "registered_at": "05.03.2025", "appeal_kind": "Жалоба",
+                    "department": "Отдел образования", "result": "Түсіндірілді"},
+    }[kind]
+    got = flags(con, directory, tmp_path, kind, [{**base, **r} for r in records], rule_id)
+    assert set(got) == expected
+
+
+@pytest.mark.parametrize(("rule_id", "meeting"), [
+    ("R-5.31-LANG", "Аппаратное совещание"), ("R-5.16-LANG", "Совещание акима области"),
+    ("R-5.43-LANG", "Оперативное совещание")])
+def test_materials_of_other_meetings_in_kazakh_and_russian(con, directory, tmp_path, rule_id, meeting):
+    records = [{"meeting_type": meeting, "meeting_date": "26.03.2025", "body": b, "material": "Справка",
+                "submitted_at": "10.03.2025", "pages": "2", "languages": lang}
+               for b, lang in (("Отдел образования", "kk, ru"), ("Отдел культуры", "ru"), ("Отдел ЖКХ", "kk"))]
+    flags(con, directory, tmp_path, "materials", records, rule_id)
+    assert {r[0] for r in rows(con, "select actual_value from violations")} == {"ru", "kk"}
+
+
+def test_r_5_14_speech_for_the_regional_meeting(con, directory, tmp_path):
+    records = [{"meeting_type": "Совещание акима области", "meeting_date": "26.03.2025", "body": b,
+                "material": "Доклад", "submitted_at": "10.03.2025", "pages": p, "languages": "kk, ru"}
+               for b, p in (("Отдел образования", "1,5"), ("Отдел культуры", "2"))]
+    flags(con, directory, tmp_path, "materials", records, "R-5.14-SPEECH")
+    assert [r[0] for r in rows(con, "select actual_value from violations")] == ["2.0"]
+
+
+def test_meetings_held_monthly_and_weekly(con, directory, tmp_path):
+    """R-5.1: a session every month; R-5.23: an apparatus meeting every week with working days."""
+    dates = {"Заседание акимата": ["15.01.2025", "20.03.2025"],  # none in February
+             "Аппаратное совещание": ["06.01.2025", "13.01.2025", "27.01.2025", "03.02.2025", "10.02.2025",
+                                      "17.02.2025", "24.02.2025", "03.03.2025", "10.03.2025", "17.03.2025"]}
+    # 24-25.03.2025 are moved days off of Nauryz: that week still has working days (26-28) and is owed
+    records = [{"meeting_type": mt, "protocol_no": f"{i}", "meeting_date": d, "protocol_date": d, "item_no": "1",
+                "task_text": "x", "executors": "Отдел культуры", "controller": "Орг", "chair": "Аким"}
+               for mt, ds in dates.items() for i, d in enumerate(ds, 1)]
+    path = tmp_path / "protocols.csv"
+    write_export(path, "protocols", records)
+    load.load_file(con, path)
+    model.build(con, directory)
+    run.run(con, ["R-5.1-SESSION", "R-5.23-WEEKLY"], AS_OF, docs_root=None)
+    got = rows(con, "select rule_id, reg_no from violations order by 1, 2")
+    assert got == [("R-5.1-SESSION", "02.2025"), ("R-5.23-WEEKLY", "20.01.2025–26.01.2025")]

@@ -6,6 +6,10 @@ select
     department_code,
     source_file, sheet, row_no,
     coalesce(department, '—') as department,
+    -- R-12.4: answers are taken for dispatch until 18:00 (a date without a time of day is not judged)
+    answered_at is not null and cast(answered_at as time) <> time '00:00' as has_answer_time,
+    cast(answered_at as time) <= time '18:00' as answered_by_18,
+    strftime(answered_at, '%d.%m.%Y %H:%M') as answered_text,
     received_at is null or registered_at is null or cast(registered_at as date) >= cast(received_at as date)
         as dates_in_order,
     strftime(received_at, '%d.%m.%Y %H:%M') || ' → ' || strftime(registered_at, '%d.%m.%Y') as dates_text

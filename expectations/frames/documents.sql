@@ -26,6 +26,12 @@ select
         'снят[^ ]* с контрол|бақылаудан алу|информационн[^ ]* режим|ақпараттық режим|'
         || 'среднесрочн|долгосрочн|орта мерзімді|ұзақ мерзімді|продлен|продлит|ұзарту'), false)
         as has_region_request,
+    -- R-9.20: an outgoing letter that answers («ответ на», «жауап», «на ваш №») cites the incoming one
+    d.doc_kind = 'outgoing'
+        and coalesce(regexp_matches(lower(coalesce(d.summary, '') || ' ' || coalesce(d.resolution, '')),
+            '(^|\s)ответ|на ваш|на запрос|жауап|сұрау салуға'), false) as is_answer,
+    d.request_ref is not null as has_request_ref,
+    coalesce(d.request_ref, '—') as request_ref,
     d.received_at is null or d.registered_at is null or d.registered_at >= d.received_at
         as dates_in_order,
     strftime(d.received_at, '%d.%m.%Y %H:%M') || ' → ' || strftime(d.registered_at, '%d.%m.%Y %H:%M')

@@ -8,6 +8,7 @@ select
     meeting_type,
     regexp_matches(lower(material), 'справк|анықтама') as is_reference,
     regexp_matches(lower(material), 'презент') as is_presentation,
+    regexp_matches(lower(material), 'выступлен|доклад|баяндама|сөз') as is_speech,
     pages,
     size_mb,
     coalesce(languages, languages_raw, '—') as languages,

@@ -6,6 +6,7 @@ select
     'APP-ORG' as department_code,
     source_file, sheet, row_no,
     controller,
+    chair,
     meeting_type,
     protocol_date is null or protocol_date >= meeting_date as dates_in_order,
     strftime(meeting_date, '%d.%m.%Y') || ' → ' || strftime(protocol_date, '%d.%m.%Y') as dates_text

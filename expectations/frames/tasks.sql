@@ -23,6 +23,11 @@ select
                 'заместител|орынбасар|советник|кеңесші|специалист|маман|сектор|инспектор|помощник|көмекші')),
         false) as info_signed_by_head,
     coalesce(info_signed_by, '—') as info_signed_by,
+    -- R-8.3: a protocol item's term is a date, a periodicity or «постоянно» that can be read
+    source = 'protocol' and executor_seq = 1 as is_protocol_item,
+    due_date is not null or coalesce(periodicity in ('weekly', 'monthly', 'quarterly', 'half_year', 'yearly',
+                                                     'permanent'), false) as has_readable_term,
+    coalesce(due_date_text, '—') as due_date_text,
     coalesce(executor_name, '—') as executor_name,
     executed_at is null or assigned_date is null or cast(executed_at as date) >= assigned_date as dates_in_order,
     strftime(assigned_date, '%d.%m.%Y') || ' → ' || strftime(executed_at, '%d.%m.%Y') as dates_text
