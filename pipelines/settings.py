@@ -42,12 +42,22 @@ def term(key: str) -> Term:
 
 
 def sql_params() -> dict:
-    """The settings the SQL of the marts and rules is written with, by placeholder name."""
+    """The settings the SQL of the marts and rules is written with, by placeholder name.
+
+    tasks_as_of counts the default document term in calendar days and the urgent and appeal
+    terms in working days: a unit changed in the settings file is refused here, by name, rather
+    than silently counted the other way.
+    """
     cal = load()["calendar"]
+    units = {"document_default": "cd", "document_urgent": "wd", "appeal_answer": "wd", "appeal_extension_max": "cd"}
+    for key, unit in units.items():
+        if term(key).unit != unit:
+            raise ValueError(f"data/settings.toml: terms.{key} must be counted in {unit}, not {term(key).unit}")
     return {
         "default_cd": term("document_default").days,
         "urgent_wd": term("document_urgent").days,
         "appeal_wd": term("appeal_answer").days,
+        "appeal_extension_cd": term("appeal_extension_max").days,
         "move_day_off": "true" if cal["deadline_on_day_off_moves"] else "false",
         "workday_end": cal["workday_end"],
     }

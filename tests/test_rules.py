@@ -518,3 +518,50 @@ def test_meetings_held_monthly_and_weekly(con, directory, tmp_path):
     run.run(con, ["R-5.1-SESSION", "R-5.23-WEEKLY"], AS_OF, docs_root=None)
     got = rows(con, "select rule_id, reg_no from violations order by 1, 2")
     assert got == [("R-5.1-SESSION", "02.2025"), ("R-5.23-WEEKLY", "20.01.2025–26.01.2025")]
+
+
+def test_appeal_extension_counts_up_to_two_months(con, directory, tmp_path):
+    """appeal_extension_max (60 cd from receipt, APPC art. 76): an extension past it counts up to it."""
+    cases = [  # reg no, extended to, answered, flagged
+        ("ext-in-cap", "30.04.2025", "30.04.2025", False),
+        ("ext-past-cap-ok", "30.05.2025", "05.05.2025", False),  # 05.03 + 60 cd = 04.05 (Sunday) -> 05.05
+        ("ext-past-cap-late", "30.05.2025", "06.05.2025", True),
+    ]
+    records = [appeal(n, "05.03.2025 10:00", "05.03.2025", extended_due_date=ext, answered_at=ans,
+                      result="Түсіндірілді") for n, ext, ans, _ in cases]
+    got = flags(con, directory, tmp_path, "appeals", records, "APPC-76-ANSWER")
+    assert {n for n, *_ in cases if got.get(n, (False,))[0]} == {n for n, *_, f in cases if f}
+
+
+@pytest.mark.parametrize(("unit", "before", "expected"), [
+    # 3 WD after Thursday 20.03.2025: Nauryz and its moved days off (21-25.03) -> 28.03;
+    # 3 calendar days: 23.03 (Sunday, holiday) -> the next working day 26.03
+    ("wd", False, "2025-03-28"), ("cd", False, "2025-03-26"),
+    # 3 WD before Wednesday 26.03: 18.03; 3 cd: 23.03 is a day off -> the working day before, 20.03
+    ("wd", True, "2025-03-18"), ("cd", True, "2025-03-20"),
+])
+def test_terms_in_working_or_calendar_days(con, directory, tmp_path, monkeypatch, unit, before, expected):
+    """The unit of a term (data/settings.toml) is read: wd counts working days, cd calendar days."""
+    from pipelines import settings
+    from pipelines.validate import deadlines
+
+    model.build(con, directory)
+    rule = next(r for r in catalogue.load() if r.id == ("R-5.28-MATERIALS" if before else "R-9.9-DELIVERY"))
+    monkeypatch.setattr(catalogue.Rule, "term_setting", lambda self: settings.Term(self.term, 3, unit, "R-x", before))
+    anchor = "2025-03-26" if before else "2025-03-20"
+    relation = (f"select 'x' as record_table, 'x' as record_id, 'x' as reg_no, null as department_code, "
+                f"null as source_file, null as sheet, null as row_no, 'apparatus' as meeting_type, "
+                f"date '{anchor}' as anchor_date, null::date as actual_date")
+    rule = rule.__class__(**{**rule.__dict__, "relation": relation, "filter": "true"})
+    (got,) = rows(con, f"select expected_date::varchar from ({deadlines.family_sql(rule, AS_OF)})")
+    assert got == (expected,)
+
+
+def test_a_term_unit_the_measure_cannot_count_is_refused(monkeypatch):
+    from pipelines import settings
+
+    real = settings.term
+    monkeypatch.setattr(settings, "term", lambda key: settings.Term(key, 30, "wd", "R-9") if key == "document_default"
+                        else real(key))
+    with pytest.raises(ValueError, match="document_default must be counted in cd"):
+        settings.sql_params()

@@ -22,6 +22,7 @@ def family_sql(rule: Rule, as_of: dt.date) -> str:
         "relation": rule.relation or "",
         "responsible": rule.responsible,
         "days": rule.term_setting().days,
+        "calendar_days": "true" if rule.term_setting().unit == "cd" else "false",
         "as_of": as_of.isoformat(),
     }
     return db.render((FAMILIES / f"{rule.sql}.sql").read_text(encoding="utf-8"), params)

@@ -13,6 +13,7 @@
 --    (R-11.6(4), R-2.2): recorded = the decision date written with it (protocols: «письмо … от
 --    18.03.2025»), else the first export that shows it when an earlier export showed the task
 --    without it. An extension that first appears after the term expired leaves the old term.
+--    An appeal's extension counts up to {appeal_extension_cd} calendar days from receipt (APPC art. 76).
 -- 3. R-9.21: executed only with an execution card; status alone does not count.
 -- 4. Periodic protocol tasks become one occurrence per period, from the first term after the
 --    task was given up to the report date: weekly on Friday; monthly on day N (or the month's
@@ -109,9 +110,16 @@ extensions as (
 facts as (
     select
         x.* replace (
-            case when x.extended_due_date is null or x.extension_recorded_date is null
-                      or x.prior_term is null or x.extension_recorded_date <= pm.date
-                 then x.extended_due_date else x.prior_extended end as extended_due_date
+            -- an appeal's term is extended to at most {appeal_extension_cd} days from receipt (APPC art. 76)
+            case
+                when x.extended_due_date is not null and x.extension_recorded_date is not null
+                    and x.prior_term is not null and x.extension_recorded_date > pm.date
+                    then x.prior_extended
+                when x.source = 'appeal' and x.extended_due_date is not null
+                    then least(x.extended_due_date,
+                               cast(x.assigned_date + interval ({appeal_extension_cd}) day as date))
+                else x.extended_due_date
+            end as extended_due_date
         ),
         x.extended_due_date is null or x.extension_recorded_date is null or x.prior_term is null
             or x.extension_recorded_date <= pm.date as is_extension_applied,
