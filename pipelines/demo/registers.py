@@ -83,6 +83,9 @@ def protocols(units: pd.DataFrame, wd: WorkingDays, seed: int, year: int,
             protocol_date = wd.shift(meeting, term + (rnd.randint(1, 3) if late_protocol else 0))
             controller = "-" if rnd.random() < 0.08 else rnd.choice(
                 ["Отдел организационно-инспекторской работы", "Ұйымдастыру-инспекторлық бөлімі"])
+            chair = "Аким района" if code != "apparatus" else "Руководитель аппарата"
+            if forms.random() < 0.05:
+                chair = "-"  # R-8.3: a protocol that names no chair
             if code == "commission" and controller != "-":
                 # the commission's working body keeps its protocol (R-5.54, R-8.4)
                 controller = forms.choice(deps[deps["kind"] == "department"]["name_ru"].tolist())
@@ -148,7 +151,7 @@ def protocols(units: pd.DataFrame, wd: WorkingDays, seed: int, year: int,
                     "№ протокола": f"{k + 1}",
                     "Дата совещания": _fmt(meeting),
                     "Дата протокола": _fmt(protocol_date),
-                    "Председатель": "Аким района" if code != "apparatus" else "Руководитель аппарата",
+                    "Председатель": chair,
                     "Контроль возложен на": controller,
                     "Пункт": f"{item}" if rnd.random() < 0.8 else f"{item}.{rnd.randint(1, 3)}",
                     "Поручение": rnd.choice(TASKS) + ("\n(повторно)" if rnd.random() < 0.1 else ""),
@@ -178,9 +181,9 @@ def materials(units: pd.DataFrame, wd: WorkingDays, seed: int, year: int) -> pd.
     rnd = random.Random(seed + 2)
     prof = units.set_index("code")
     deps = units[units["kind"] == "department"]
-    terms = {"akimat_session": 5, "apparatus": 2, "regional": 2}
+    terms = {"akimat_session": 5, "apparatus": 2, "regional": 2, "working_trip": 5}
     rows = []
-    for code, _ru, kk, count, _items, _term in MEETINGS:
+    for code, _ru, kk, count, _items, _term in [*MEETINGS, TRIPS]:
         if code not in terms:
             continue
         for _ in range(count):
@@ -217,6 +220,7 @@ def appeals(units: pd.DataFrame, wd: WorkingDays, seed: int, year: int, n: int,
             export_date: dt.date) -> pd.DataFrame:
     """Citizens' appeals with (fake) personal data, answers mostly within 15 WD."""
     rnd = random.Random(seed + 3)
+    clock = random.Random(seed + 13)  # times of day on a stream of their own: the story stays the same
     deps = units[units["kind"].isin(["department", "rural_district"])]
     prof = units.set_index("code")
     rows = []
@@ -237,6 +241,8 @@ def appeals(units: pd.DataFrame, wd: WorkingDays, seed: int, year: int, n: int,
                 else wd.shift(reg_day, rnd.randint(2, 15))
             if answered > export_date:
                 answered = None
+        if answered is not None and clock.random() < 0.3:  # handed in for dispatch at a time of day
+            answered = dt.datetime.combine(answered, dt.time(clock.randint(9, 18), clock.choice([0, 15, 30, 45])))
         kind_ru, kind_kk = rnd.choice(APPEAL_KINDS)
         name = f"{rnd.choice(SURNAMES)} {rnd.choice(NAMES)}"
         rows.append({
