@@ -112,12 +112,14 @@ def _late_changes(upd: pd.DataFrame) -> pd.DataFrame:
     done = pd.to_datetime(upd["Дата исполнения"], format="%d.%m.%Y", errors="coerce").dt.date
     expired = due.notna() & (due < SNAPSHOT) & (upd["Продленный срок"] == "-")
     pick = pd.Series(range(len(upd)), index=upd.index)
-    late_ext = expired & (done.isna() | (done > due)) & (pick % 4 == 0)
+    # still under control after its term in the December export, removed without a card in January
+    removed = expired & (done.isna() | (done > SNAPSHOT)) & (pick % 2 == 0)
+    upd.loc[removed, "Статус"] = "Снят с контроля"
+    upd.loc[removed, ["Дата исполнения", "Отметка об исполнении"]] = "-"
+    late_ext = expired & ~removed & (done.isna() | (done > due)) & (pick % 4 == 1)
     upd.loc[late_ext, "Продленный срок"] = [
         (d + dt.timedelta(days=21)).strftime("%d.%m.%Y") for d in due[late_ext]]
     upd.loc[late_ext, "Количество продлений"] = "1"
-    removed = expired & done.isna() & ~late_ext & (pick % 3 == 0)
-    upd.loc[removed, "Статус"] = "Снят с контроля"
     closed = done.notna() & (upd["Отметка об исполнении"] != "-") & (pick % 7 == 0)
     upd.loc[closed, "Статус"] = "Исполнен, снят с контроля"
     return upd

@@ -172,45 +172,38 @@ periodic_tasks as (
         and periodicity in ('weekly', 'monthly', 'quarterly', 'half_year', 'yearly')
 ),
 
-periodic_months as (
-    select f.*, m.month_start
+periodic_starts as (
+    -- every week (weekly tasks) or month (the others) from the task's to the report date's
+    select
+        f.*,
+        s.period_start,
+        case when f.periodicity = 'weekly' then 'week' else 'month' end as period_unit
     from periodic_tasks as f,
         unnest(generate_series(
-            cast(date_trunc('month', f.assigned_date) as date),
-            cast(date_trunc('month', cast(report_date as date)) as date),
-            interval 1 month
-        )) as m(month_start)
-    where f.periodicity <> 'weekly'
+            cast(date_trunc(case when f.periodicity = 'weekly' then 'week' else 'month' end, f.assigned_date) as date),
+            cast(date_trunc(case when f.periodicity = 'weekly' then 'week' else 'month' end,
+                            cast(report_date as date)) as date),
+            case when f.periodicity = 'weekly' then interval 7 day else interval 1 month end
+        )) as s(period_start)
 ),
 
 periodic_terms as (
-    -- no day given: the period's last day; day N: that day of the month after the period
+    -- weekly: Friday; otherwise no day given: the period's last day; day N: that day of the month
+    -- after the period
     select
-        * exclude (month_start),
+        * exclude (period_start, period_unit),
         case
-            when period_day is null then last_day(month_start)
-            else cast(month_start as date) + cast(least(period_day, day(last_day(month_start))) - 1 as integer)
+            when period_unit = 'week' then cast(period_start + interval 4 day as date)
+            when period_day is null then last_day(period_start)
+            else cast(period_start as date) + cast(least(period_day, day(last_day(period_start))) - 1 as integer)
         end as term_date
-    from periodic_months
-    where periodicity = 'monthly'
+    from periodic_starts
+    where periodicity in ('weekly', 'monthly')
         or (periodicity = 'quarterly' and list_contains(
-            case when period_day is null then [3, 6, 9, 12] else [1, 4, 7, 10] end, month(month_start)))
+            case when period_day is null then [3, 6, 9, 12] else [1, 4, 7, 10] end, month(period_start)))
         or (periodicity = 'half_year' and list_contains(
-            case when period_day is null then [6, 12] else [1, 7] end, month(month_start)))
-        or (periodicity = 'yearly' and month(month_start) = (case when period_day is null then 12 else 1 end))
-    union all by name
-    -- weekly: Friday of every week
-    select f.* exclude (week_start), cast(week_start + interval 4 day as date) as term_date
-    from (
-        select p.*, w.week_start
-        from periodic_tasks as p,
-            unnest(generate_series(
-                cast(date_trunc('week', p.assigned_date) as date),
-                cast(date_trunc('week', cast(report_date as date)) as date),
-                interval 7 day
-            )) as w(week_start)
-        where p.periodicity = 'weekly'
-    ) as f
+            case when period_day is null then [6, 12] else [1, 7] end, month(period_start)))
+        or (periodicity = 'yearly' and month(period_start) = (case when period_day is null then 12 else 1 end))
 ),
 
 periodic_numbered as (
@@ -272,28 +265,20 @@ judged as (
 ),
 
 not_judged as (
-    -- every task no term judges, once per executor, with the reason
+    -- every task no term judges, once per executor, with the reason; a periodic task with no term
+    -- up to the report date is listed as such
     select
-        *,
+        c.* replace (coalesce(c.not_judged_reason, 'first_term_after_report_date') as not_judged_reason),
         1 as occurrence_no,
-        false as is_periodic,
+        c.not_judged_reason is null as is_periodic,
         cast(null as date) as term_date,
         cast(null as date) as effective_due,
         cast(null as date) as occurrence_executed,
         'not_judged' as fixed_outcome
-    from classified
-    where not_judged_reason is not null
-    union all by name
-    select
-        * replace ('first_term_after_report_date' as not_judged_reason),
-        1 as occurrence_no,
-        true as is_periodic,
-        cast(null as date) as term_date,
-        cast(null as date) as effective_due,
-        cast(null as date) as occurrence_executed,
-        'not_judged' as fixed_outcome
-    from periodic_tasks as p
-    where not exists (select 1 from periodic_numbered as n where n.assignment_id = p.assignment_id)
+    from classified as c
+    where c.not_judged_reason is not null
+        or (c.assignment_id in (select p.assignment_id from periodic_tasks as p)
+            and c.assignment_id not in (select n.assignment_id from periodic_numbered as n))
 ),
 
 all_rows as (
