@@ -63,8 +63,7 @@ extension_seen as (
         select
             *,
             lag(coalesce(extended_due_date, due_date)) over w as previous_term,
-            lag(extended_due_date) over w as previous_extended,
-            lag(valid_from) over w as previous_seen_at
+            lag(extended_due_date) over w as previous_extended
         from history
         window w as (partition by task_id order by valid_from, load_id)
     )
