@@ -157,6 +157,86 @@ T = {
     "month_incomplete": ("Ай әлі аяқталмаған: мерзімі {date} дейін келген тапсырмалар ғана есептелді",
                          "Месяц не завершён: учтены только поручения со сроком по {date}",
                          "Month not over: only tasks with a term up to {date} are counted"),
+    # the deck (slides in the browser and the PPTX) and the PDF's summary page
+    "ranking_part": ("Рейтинг: {a}–{b}, барлығы {n}", "Рейтинг: {a}–{b} из {n}", "Ranking: {a}–{b} of {n}"),
+    "to_discuss": ("Талқылауға", "На обсуждение", "To discuss"),
+    "reason_worst": ("мерзімінде орындалу үлесі ең төмендердің бірі: {rank}-орын",
+                     "одна из самых низких долей исполнения в срок: {rank}-е место",
+                     "one of the lowest on-time rates: rank {rank}"),
+    "reason_drop": ("ең үлкен төмендеу: {change}", "наибольшее снижение: {change}", "the biggest drop: {change}"),
+    "and_more": ("және тағы {n} — толық тізім XLSX-те, «{sheet}» парағында",
+                 "и ещё {n} — полный список в XLSX, лист «{sheet}»",
+                 "and {n} more — the full list is in the XLSX, sheet “{sheet}”"),
+    "protocols_appeals": ("Хаттамалық тапсырмалар мен өтініштер", "Протокольные поручения и обращения",
+                          "Protocol tasks and appeals"),
+    "forwarded_in_time": ("3 ж.к. ішінде жолданғаны (R-12.9)", "Направлено в срок 3 раб. дн. (R-12.9)",
+                          "Forwarded within 3 WD (R-12.9)"),
+    "bands_legend": ("Түстер: жасыл ≥ {good}, сары ≥ {warn}, қызыл < {warn}",
+                     "Цвета: зелёный ≥ {good}, жёлтый ≥ {warn}, красный < {warn}",
+                     "Colours: green ≥ {good}, amber ≥ {warn}, red < {warn}"),
+    "pp": ("п.т.", "п.п.", "pp"),
+    "act_on": ("Шара қолдану керек үш мәселе", "Три вопроса, требующих мер", "Three things to act on"),
+    "act_worst": ("{name}: мерзімінде {rate}, мерзімі өткені {n} — түсініктеме сұрату",
+                  "{name}: в срок {rate}, просрочено {n} — запросить объяснение",
+                  "{name}: {rate} on time, {n} overdue — ask for an explanation"),
+    "act_drop": ("{name}: үлесі {change} төмендеді — аппарат кеңесінде қарау",
+                 "{name}: доля снизилась на {change} — рассмотреть на совещании аппарата",
+                 "{name}: the rate fell by {change} — discuss at the apparatus meeting"),
+    "act_notes": ("{n} орган бойынша қызметтік хат дайындау (R-5.17, R-5.32, R-5.47)",
+                  "Подготовить служебные записки по {n} органам (R-5.17, R-5.32, R-5.47)",
+                  "Prepare service notes on {n} bodies (R-5.17, R-5.32, R-5.47)"),
+    "act_overdue": ("Ай соңында мерзімі өткен {n} тапсырма, ең ұзағы — {days} ж.к.: мерзімдерін бақылауға алу",
+                    "На конец месяца просрочено {n} поручений, самое давнее — {days} раб. дн.: взять на контроль",
+                    "{n} tasks overdue at month end, the oldest by {days} WD: put them under control"),
+    "detail": ("Толық мәліметтер", "Подробно", "Detail"),
+    "fullscreen": ("Толық экран", "Полный экран", "Full screen"),
+    "keys_hint": ("← → пернелері — алдыңғы / келесі слайд, F — толық экран",
+                  "Клавиши ← → — предыдущий / следующий слайд, F — полный экран",
+                  "Keys ← → — previous / next slide, F — full screen"),
+    "units_overdue": ("Мерзімі өткен тапсырмалары", "Просроченные поручения", "Its overdue tasks"),
+    "wd_late_short": ("ж.к. кешігу", "раб. дн. просрочки", "WD late"),
+    # column headers of the tables a person reads (ui.table, the XLSX): see COLUMNS below
+    "load_no": ("Жүктеу №", "№ загрузки", "Load no"),
+    "kind": ("Түрі", "Вид", "Kind"),
+    "loaded_at": ("Жүктелген уақыты", "Загружено", "Loaded at"),
+    "exported_at": ("Выгрузка уақыты", "Время выгрузки", "Exported at"),
+    "rows_read": ("Оқылған жолдар", "Строк прочитано", "Rows read"),
+    "rows_loaded": ("Жүктелген жолдар", "Строк загружено", "Rows loaded"),
+    "rows_new": ("Жаңа", "Новых", "New"),
+    "rows_updated": ("Жаңартылған", "Обновлено", "Updated"),
+    "rows_skipped": ("Өткізілген", "Пропущено", "Skipped"),
+    "unresolved_names": ("Танылмаған атаулар", "Нераспознанные названия", "Unresolved names"),
+    "sheet": ("Парақ", "Лист", "Sheet"),
+    "row_no": ("Жол", "Строка", "Row"),
+    "reason_code": ("Себеп коды", "Код причины", "Reason code"),
+    "reason": ("Себебі", "Причина", "Reason"),
+    "row_as_read": ("Оқылған жол", "Строка как прочитана", "Row as read"),
+    "records_checked": ("Тексерілген жазбалар", "Проверено записей", "Records checked"),
+    "expected_date": ("Тиісті күні", "Должно быть", "Expected date"),
+    "actual_date": ("Нақты күні", "Фактически", "Actual date"),
+    "expected_value": ("Тиісті мәні", "Требуется", "Expected"),
+    "actual_value": ("Нақты мәні", "Фактически", "Actual"),
+    "department_code": ("Бөлімше коды", "Код подразделения", "Department code"),
+    "executor_role": ("Орындаушы рөлі", "Роль исполнителя", "Executor role"),
+    "not_submitted": ("Ұсынылмаған", "Не представлено", "Not submitted"),
+    "received_at": ("Түскен уақыты", "Поступило", "Received"),
+    "registered_at": ("Тіркелген уақыты", "Зарегистрировано", "Registered"),
+    "appeal_kind": ("Өтініш түрі", "Вид обращения", "Appeal kind"),
+    "applicant": ("Өтініш беруші", "Заявитель", "Applicant"),
+    "applicant_iin": ("ЖСН", "ИИН", "IIN"),
+    "applicant_phone": ("Телефон", "Телефон", "Phone"),
+    "forwarded_to": ("Жолданған орган", "Направлено в", "Forwarded to"),
+    "forwarded_at": ("Жолданған күні", "Дата направления", "Forwarded on"),
+    "answered_at": ("Жауап берілген күні", "Дата ответа", "Answered on"),
+    "result": ("Нәтижесі", "Результат", "Result"),
+    "item_no": ("Тармақ №", "№ пункта", "Item no"),
+    "meeting_date": ("Кеңес күні", "Дата совещания", "Meeting date"),
+    "task_no": ("Тапсырма", "Поручение", "Task"),
+    "role_responsible": ("жауапты", "ответственный", "responsible"),
+    "role_co_executor": ("бірлесіп орындаушы", "соисполнитель", "co-executor"),
+    "sev_error": ("қате", "ошибка", "error"),
+    "sev_warning": ("ескерту", "предупреждение", "warning"),
+    "sev_info": ("ақпарат", "сведения", "info"),
 }
 
 
@@ -223,3 +303,57 @@ def data_basis(as_of: dt.date, data_date: dt.date, sources: list[tuple[str, dt.d
                 + t("latest_data", lang).format(date=fmt_date(data_date, lang)))
     head = head[0].upper() + head[1:]
     return f"{head}. {t('sources_line', lang)}: {'; '.join(parts)}." if parts else f"{head}."
+
+
+# The header of every column a person reads, by column name (a key of T). Columns in three languages
+# (`message_kk`, `message_ru`, `message_en`) are shown once, in the reader's language, under the key of
+# their stem (`message`); see columns().
+COLUMNS = {
+    "load_id": "load_no", "file_name": "file", "source_file": "file", "kind": "kind", "loaded_at": "loaded_at",
+    "exported_at": "exported_at", "rows_read": "rows_read", "rows_loaded": "rows_loaded", "rows_new": "rows_new",
+    "rows_updated": "rows_updated", "rows_quarantined": "quarantine", "rows_skipped": "rows_skipped",
+    "unresolved_names": "unresolved_names", "sheet": "sheet", "row_no": "row_no", "reason_code": "reason_code",
+    "reason": "reason", "row_as_read": "row_as_read", "rule_id": "rule", "clause": "clause", "severity": "severity",
+    "title": "message", "message": "message", "records_checked": "records_checked", "violations": "violations",
+    "reg_no": "reg_no", "department": "department", "department_name": "department", "name": "department",
+    "department_code": "department_code", "executor_name": "executor", "executor_role": "executor_role",
+    "summary": "summary", "assigned_date": "assigned", "due_date": "due_date", "executed_date": "executed",
+    "outcome": "outcome", "working_days_late": "wd_late", "worst_working_days_late": "max_late",
+    "expected_date": "expected_date", "actual_date": "actual_date", "expected_value": "expected_value",
+    "actual_value": "actual_value", "rank": "rank", "due_count": "due", "on_time_count": "on_time",
+    "late_count": "late", "overdue_count": "overdue", "open_count": "open", "on_time_rate": "rate",
+    "avg_working_days_late": "avg_late", "max_working_days_late": "max_late", "extension_count": "extensions",
+    "change": "change", "clauses": "clause", "cases": "cases", "not_submitted": "not_submitted", "facts": "facts",
+    "meeting_type": "meeting_type", "protocol_no": "protocol", "item_no": "item_no", "meeting_date": "meeting_date",
+    "items": "items", "first_due": "due_date", "received_at": "received_at", "registered_at": "registered_at",
+    "appeal_kind": "appeal_kind", "applicant": "applicant", "applicant_initials": "applicant",
+    "applicant_iin": "applicant_iin", "applicant_phone": "applicant_phone", "forwarded_to": "forwarded_to",
+    "forwarded_at": "forwarded_at", "answered_at": "answered_at", "result": "result", "source": "source",
+    "period": "period", "data_date": "as_of_date", "files": "files",
+}
+VALUES = {  # codes inside cells shown as words
+    "outcome": {k: k for k in ("on_time", "late", "overdue", "open")},
+    "executor_role": {"responsible": "role_responsible", "co_executor": "role_co_executor"},
+    "severity": {"error": "sev_error", "warning": "sev_warning", "info": "sev_info"},
+}
+
+
+def column_label(col: str, lang: str) -> str | None:
+    """The header of a column in a language (None when the column has no label)."""
+    key = COLUMNS.get(col)
+    return t(key, lang) if key else None
+
+
+def columns(cols: list[str], lang: str) -> dict[str, str]:
+    """The columns to show in a language, each with its header: `x_kk` / `x_ru` / `x_en` become one `x`
+    in the reader's language; a column with no label keeps its name (a test fails on it)."""
+    out = {}
+    for c in cols:
+        stem, _, suffix = c.rpartition("_")
+        if suffix in LANGS and stem:
+            if suffix != lang:
+                continue
+            out[c] = column_label(stem, lang) or c
+        else:
+            out[c] = column_label(c, lang) or c
+    return out

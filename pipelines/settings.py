@@ -61,3 +61,13 @@ def sql_params() -> dict:
         "move_day_off": "true" if cal["deadline_on_day_off_moves"] else "false",
         "workday_end": cal["workday_end"],
     }
+
+
+def rate_band(rate) -> str:
+    """'good' / 'warn' / 'bad' by the thresholds of data/settings.toml [display]; 'none' without a rate."""
+    from pipelines.i18n import missing
+
+    if missing(rate):
+        return "none"
+    d = load()["display"]
+    return "good" if rate >= d["rate_good"] else "warn" if rate >= d["rate_warn"] else "bad"

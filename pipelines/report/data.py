@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipelines import i18n
+from pipelines import i18n, settings
 from pipelines.calendar import month_end, previous_month
 
 
@@ -31,6 +31,9 @@ class ReportData:
     service_notes: pd.DataFrame  # bodies for service notes with their facts
     sources: pd.DataFrame  # per kind of export: its latest data date and file
     quality: dict  # files loaded, rows quarantined
+    by_source: pd.DataFrame  # the month's rates per source (edms, protocol, appeal), from rates(dim := 'source')
+    appeals: pd.DataFrame  # the month's appeals: received, forwarded, forwarded in time (appeal_outcomes)
+    discuss: pd.DataFrame  # the units to discuss: the weakest N and the biggest drop, with `reason`
 
     @property
     def basis(self) -> str:
@@ -47,6 +50,15 @@ class ReportData:
     def previous(self) -> pd.Series:
         """The previous month's headline row."""
         return self.headline.iloc[0]
+
+    def overdue_of(self, code: str) -> pd.DataFrame:
+        """The overdue tasks of one unit (by department code), worst first."""
+        return self.overdue[self.overdue["department_code"] == code]
+
+    def source(self, kind: str) -> pd.Series | None:
+        """The month's rates of one source ('protocol', 'appeal', 'edms'), None when nothing was due."""
+        hit = self.by_source[self.by_source["dimension_code"] == kind]
+        return None if hit.empty else hit.iloc[0]
 
     @property
     def frozen(self) -> bool:
@@ -93,6 +105,17 @@ def both_months(headline: pd.DataFrame, prev: dt.date, month: dt.date) -> pd.Dat
     return out
 
 
+def to_discuss(departments: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The units to put on the table: the n with the lowest on-time rate (more due first among equals),
+    then the one whose rate fell most since the previous month, if it fell and is not among them."""
+    if departments.empty:
+        return departments.assign(reason=pd.Series(dtype="object"))
+    worst = departments.sort_values(["on_time_rate", "due_count"], ascending=[True, False]).head(n)
+    rest = departments[~departments["dimension_code"].isin(worst["dimension_code"]) & (departments["change"] < 0)]
+    drop = rest.sort_values("change").head(1)
+    return pd.concat([worst.assign(reason="worst"), drop.assign(reason="drop")], ignore_index=True)
+
+
 def load(snapshot: Path, month: dt.date, lang: str = "ru", as_of: dt.date | None = None,
          org: str | None = None) -> ReportData:
     """Read the month's figures from a published snapshot, as of the data date or a given date."""
@@ -121,7 +144,8 @@ def load(snapshot: Path, month: dt.date, lang: str = "ru", as_of: dt.date | None
         trend = rates(con, src, key, start, end, period="month")
         dep = f"department_name_{lang}"
         overdue = con.execute(f"""
-            select display_no as reg_no, source, coalesce({dep}, department_code, '?') as department,
+            select display_no as reg_no, source, department_code,
+                   coalesce({dep}, department_code, '?') as department,
                    executor_name, executor_role, due_date, working_days_late, summary
             from {tasks}
             where outcome = 'overdue' and is_due and due_date <= ? and coalesce(org_name, '') = ?
@@ -139,6 +163,8 @@ def load(snapshot: Path, month: dt.date, lang: str = "ru", as_of: dt.date | None
                    facts_{lang} as facts
             from service_notes(?, ?, orgs := [?])
         """, [month, end, key]).df()
+        by_source = rates(con, src, key, month, end, dim="source")
+        appeals = con.execute("select * from appeal_outcomes(?, ?, orgs := [?])", [month, end, key]).df()
         sources = con.execute("select kind, data_date, file_name, date_basis, files from source_exports "
                               "order by kind").df()
         files, quarantined = con.execute(
@@ -146,4 +172,5 @@ def load(snapshot: Path, month: dt.date, lang: str = "ru", as_of: dt.date | None
     finally:
         con.close()
     return ReportData(month, as_of, data_date, lang, names[lang], headline, departments, trend, overdue, rules,
-                      service_notes, sources, {"files": int(files), "quarantined": int(quarantined)})
+                      service_notes, sources, {"files": int(files), "quarantined": int(quarantined)}, by_source,
+                      appeals, to_discuss(departments, int(settings.load()["display"]["discuss_worst"])))

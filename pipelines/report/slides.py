@@ -1,133 +1,117 @@
-"""Slides for the apparatus meeting (python-pptx) by the regulation's own rule R-5.6:
-16:9, no text under 20 pt, at most 10 MB, colour charts (native, editable)."""
+"""Slides for the apparatus meeting (python-pptx) by the regulation's own rule R-5.6: 16:9, no text
+under 20 pt, at most 10 MB. The deck is laid out once in deck.py; this draws it as PPTX (the trend as a
+native, editable chart)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Inches, Pt
 
-from pipelines.i18n import fmt_date, fmt_int, fmt_pct, missing, month_name, t
+from pipelines.report import deck
 from pipelines.report.data import ReportData
 
-MIN_PT = 20
-GREEN, AMBER, RED = RGBColor(0x2D, 0xA4, 0x4E), RGBColor(0xD2, 0x99, 0x22), RGBColor(0xCF, 0x22, 0x2E)
+FONT = "Arial"  # measured as DejaVu Sans, which is wider: what fits there fits here
+ALIGN = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}
 
 
-def _text(slide, text: str, left, top, width, height, size: int = 24, bold: bool = False) -> None:
-    box = slide.shapes.add_textbox(left, top, width, height)
-    tf = box.text_frame
+def _rgb(hex_colour: str) -> RGBColor:
+    return RGBColor.from_string(hex_colour.lstrip("#"))
+
+
+def _fill_frame(tf, text: str, size: int, bold: bool, colour: str, align: str) -> None:
+    """Write text into a text frame with the deck's margins, no autofit, the size given."""
     tf.word_wrap = True
+    tf.auto_size = MSO_AUTO_SIZE.NONE
+    tf.margin_left = tf.margin_right = Inches(deck.PAD_X)
+    tf.margin_top = tf.margin_bottom = Inches(deck.PAD_Y)
+    tf.vertical_anchor = MSO_ANCHOR.TOP
     for k, line in enumerate(text.split("\n")):
         p = tf.paragraphs[0] if k == 0 else tf.add_paragraph()
+        p.alignment = ALIGN[align]
+        p.line_spacing = 1.0
         run = p.add_run()
         run.text = line
-        run.font.size = Pt(max(size, MIN_PT))
+        run.font.size = Pt(size)
         run.font.bold = bold
+        run.font.name = FONT
+        run.font.color.rgb = _rgb(colour)
 
 
-def _title(prs, slide, text: str) -> None:
-    _text(slide, text, Inches(0.5), Inches(0.3), prs.slide_width - Inches(1), Inches(1), size=32, bold=True)
+def _text(slide, b: deck.Text) -> None:
+    box = slide.shapes.add_textbox(Inches(b.x), Inches(b.y), Inches(b.w), Inches(b.h))
+    box.name = b.role or "text"
+    if b.fill:
+        box.fill.solid()
+        box.fill.fore_color.rgb = _rgb(b.fill)
+    _fill_frame(box.text_frame, b.text, b.size, b.bold, b.colour, b.align)
 
 
-def _style_chart(chart, legend: bool = True) -> None:
-    chart.font.size = Pt(MIN_PT)
-    chart.has_legend = legend
-    if legend:
-        chart.legend.position = XL_LEGEND_POSITION.BOTTOM
-        chart.legend.include_in_layout = False
-        chart.legend.font.size = Pt(MIN_PT)
-
-
-def _table(prs, slide, df: pd.DataFrame, cols: list[tuple[str, str, callable]], rows: int = 7) -> None:
-    d = df.head(rows)
-    shape = slide.shapes.add_table(len(d) + 1, len(cols), Inches(0.4), Inches(1.4), prs.slide_width - Inches(0.8),
-                                   Inches(0.6) * (len(d) + 1))
+def _table(slide, b: deck.Table) -> None:
+    shape = slide.shapes.add_table(len(b.rows) + 1, len(b.widths), Inches(b.x), Inches(b.y), Inches(b.w),
+                                   Inches(b.h))
     table = shape.table
-    for j, (_, head, _) in enumerate(cols):
-        table.cell(0, j).text = head
-    for i, rec in enumerate(d.to_dict("records"), 1):
-        for j, (col, _, fmt) in enumerate(cols):
-            table.cell(i, j).text = fmt(rec[col])
-    for cell in (table.cell(i, j) for i in range(len(d) + 1) for j in range(len(cols))):
-        for p in cell.text_frame.paragraphs:
-            for run in p.runs:
-                run.font.size = Pt(MIN_PT)
+    table.first_row = True
+    for j, w in enumerate(b.widths):
+        table.columns[j].width = Inches(w)
+    for i, h in enumerate(b.heights):
+        table.rows[i].height = Inches(h)
+    for i, row in enumerate([b.header, *b.rows]):
+        for j, text in enumerate(row):
+            cell = table.cell(i, j)
+            fill = deck.HEAD_FILL if i == 0 else (b.fills[i - 1][j] or ("#FFFFFF" if i % 2 else "#F4F6F8"))
+            cell.fill.solid()
+            cell.fill.fore_color.rgb = _rgb(fill)
+            cell.margin_left = cell.margin_right = Inches(deck.PAD_X)
+            cell.margin_top = cell.margin_bottom = Inches(deck.PAD_Y)
+            _fill_frame(cell.text_frame, text, b.size, i == 0, deck.INK, b.align[j])
+
+
+def _chart(slide, b: deck.Chart) -> None:
+    cd = CategoryChartData()
+    cd.categories = b.categories
+    cd.add_series(b.name, b.values, number_format="0%")
+    ch = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, Inches(b.x), Inches(b.y), Inches(b.w), Inches(b.h),
+                                cd).chart
+    ch.font.size = Pt(b.size)
+    ch.font.name = FONT
+    ch.has_legend = False
+    axis = ch.value_axis
+    known = [v for v in b.values if v is not None]
+    axis.minimum_scale = max(0.0, (int(min(known) * 10) - 1) / 10) if known else 0.0
+    axis.maximum_scale = 1.0
+    axis.tick_labels.number_format = "0%"
+    axis.tick_labels.number_format_is_linked = False
+    axis.has_major_gridlines = True
+    series = ch.plots[0].series[0]
+    series.format.line.color.rgb = _rgb(deck.INK)
+    series.format.line.width = Pt(3.5)
+    plot = ch.plots[0]
+    plot.has_data_labels = True
+    plot.data_labels.number_format = "0%"
+    plot.data_labels.number_format_is_linked = False
+    plot.data_labels.position = XL_LABEL_POSITION.ABOVE
+    plot.data_labels.font.size = Pt(b.size)
+
+
+DRAW = {deck.Text: _text, deck.Table: _table, deck.Chart: _chart}
 
 
 def write(r: ReportData, path: Path) -> Path:
-    """Title, headline figures, ranking, trend, overdue, service-note candidates."""
-    lang = r.lang
+    """The deck of deck.build(r) as a PPTX file."""
     prs = Presentation()
-    prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
+    prs.slide_width, prs.slide_height = Inches(deck.W), Inches(deck.H)
     blank = prs.slide_layouts[6]
-    s = prs.slides.add_slide(blank)
-    _text(s, t("report_title", lang), Inches(0.8), Inches(2.0), Inches(11.7), Inches(1.5), size=40, bold=True)
-    _text(s, f"{r.org_name}\n{month_name(r.month, lang)}", Inches(0.8), Inches(3.6), Inches(11.7), Inches(1.4),
-          size=28)
-    _text(s, r.basis, Inches(0.8), Inches(5.1), Inches(11.7), Inches(2.0), size=20)
-    s = prs.slides.add_slide(blank)
-    _title(prs, s, t("headline", lang))
-    cur, prev = r.current, r.previous
-    tiles = [(t("on_time_rate", lang), fmt_pct(cur["on_time_rate"], lang)),
-             (t("due", lang), fmt_int(cur["due_count"], lang)),
-             (t("on_time", lang), fmt_int(cur["on_time_count"], lang)),
-             (t("late", lang), fmt_int(cur["late_count"], lang)),
-             (t("overdue", lang), fmt_int(cur["overdue_count"], lang))]
-    for k, (label, value) in enumerate(tiles):
-        _text(s, value, Inches(0.4 + 2.5 * k), Inches(2.2), Inches(2.4), Inches(1.2), size=44, bold=True)
-        _text(s, label, Inches(0.4 + 2.5 * k), Inches(3.5), Inches(2.4), Inches(1.2), size=22)
-    if not missing(prev["on_time_rate"]):
-        _text(s, f"{t('previous_month', lang)}: {fmt_pct(prev['on_time_rate'], lang)}", Inches(0.5), Inches(5.2),
-              Inches(12), Inches(0.8), size=24)
-    if len(r.departments):
-        s = prs.slides.add_slide(blank)
-        _title(prs, s, t("ranking", lang))
-        d = r.departments.sort_values("on_time_rate").tail(12)
-        cd = CategoryChartData()
-        cd.categories = [n[:40] for n in d["department"]]
-        cd.add_series(t("on_time_rate", lang), [float(v) if v == v else 0.0 for v in d["on_time_rate"]])
-        ch = s.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, Inches(0.4), Inches(1.3), Inches(12.5), Inches(6),
-                                cd).chart
-        _style_chart(ch, legend=False)
-        ch.value_axis.maximum_scale = 1.0
-        ch.value_axis.tick_labels.number_format = "0%"
-        ch.value_axis.tick_labels.number_format_is_linked = False
-        ch.plots[0].series[0].format.fill.solid()
-        ch.plots[0].series[0].format.fill.fore_color.rgb = GREEN
-    if len(r.trend):
-        s = prs.slides.add_slide(blank)
-        _title(prs, s, t("trend", lang))
-        cd = CategoryChartData()
-        cd.categories = [month_name(d, lang) for d in pd.to_datetime(r.trend["period_start"]).dt.date]
-        for key, col in (("on_time", "on_time_count"), ("late", "late_count"), ("overdue", "overdue_count")):
-            cd.add_series(t(key, lang), [int(v) for v in r.trend[col]])
-        ch = s.shapes.add_chart(XL_CHART_TYPE.COLUMN_STACKED, Inches(0.4), Inches(1.3), Inches(12.5), Inches(6),
-                                cd).chart
-        _style_chart(ch)
-        for series, colour in zip(ch.plots[0].series, (GREEN, AMBER, RED), strict=True):
-            series.format.fill.solid()
-            series.format.fill.fore_color.rgb = colour
-    s = prs.slides.add_slide(blank)
-    _title(prs, s, f"{t('overdue_at_month_end', lang)}: {fmt_int(len(r.overdue), lang)}")
-    if len(r.overdue):
-        _table(prs, s, r.overdue, [("reg_no", t("reg_no", lang), str), ("department", t("department", lang),
-                                                                          lambda v: str(v)[:38]),
-                                   ("due_date", t("due_date", lang), lambda v: fmt_date(v, lang)),
-                                   ("working_days_late", t("wd_late", lang), lambda v: fmt_int(v, lang))])
-    s = prs.slides.add_slide(blank)
-    _title(prs, s, t("service_notes", lang))
-    if len(r.service_notes):
-        _table(prs, s, r.service_notes, [("department", t("department", lang), lambda v: str(v)[:45]),
-                                         ("clauses", t("clause", lang), str),
-                                         ("cases", t("cases", lang), lambda v: fmt_int(v, lang))])
-    else:
-        _text(s, t("nothing", lang), Inches(0.5), Inches(2), Inches(12), Inches(1), size=28)
+    for s in deck.build(r):
+        slide = prs.slides.add_slide(blank)
+        for b in s.boxes:
+            DRAW[type(b)](slide, b)
+    prs.core_properties.title = f"{r.org_name} — {r.month:%Y-%m}"
     prs.save(path)
     return path
 
@@ -150,4 +134,3 @@ def smallest_font(path: Path) -> float:
                 ch = shape.chart
                 sizes.append(ch.font.size.pt if ch.font.size else 10.0)
     return min(sizes) if sizes else 0.0
-
