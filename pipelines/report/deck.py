@@ -421,7 +421,8 @@ def discuss_slides(r: ReportData) -> list[Slide]:
         if len(items):
             header = [t("reg_no", lang), t("due_date", lang), t("wd_late", lang), t("summary", lang)]
             rows = [[str(x.reg_no), fmt_date(x.due_date, lang), fmt_int(x.working_days_late, lang),
-                     one_line(f"{src.get(x.source, x.source)}: {'—' if missing(x.summary) else x.summary}", MIN_PT, ITEM_W[3])]
+                     one_line(f"{src.get(x.source, x.source)}: {'—' if missing(x.summary) else x.summary}",
+                              MIN_PT, ITEM_W[3])]
                     for x in items.itertuples()]
             more_h = fit(t("and_more", lang).format(n="0000", sheet=t("overdue_at_month_end", lang)[:31]), MIN_PT,
                          W - 2 * MARGIN)
@@ -504,8 +505,9 @@ def service_note_slides(r: ReportData) -> list[Slide]:
 
 
 def build(r: ReportData) -> list[Slide]:
-    """The whole deck: title; headline vs the previous month; three things to act on; the ranking of every unit; the trend;
-    the units to discuss with their overdue tasks; protocol tasks and appeals; service-note candidates."""
+    """The whole deck: title; headline vs the previous month; three things to act on; the ranking of
+    every unit; the trend; the units to discuss with their overdue tasks; protocol tasks and appeals;
+    service-note candidates."""
     deck = [title_slide(r), headline_slide(r), actions_slide(r), *ranking_slides(r), trend_slide(r), *discuss_slides(r),
             protocols_appeals_slide(r), *service_note_slides(r)]
     return [s for s in deck if s is not None]
