@@ -35,8 +35,12 @@ def main() -> None:
         return
     ctx = context.sidebar(lang)
     context.login_box(lang)
-    nav = st.navigation([st.Page(page(m, ctx), title=t(f"page_{key}", lang), url_path=key, default=key == "overview")
-                         for key, m in PAGES])
+    pages = [st.Page(page(m, ctx), title=t(f"page_{key}", lang), url_path=key if key != "overview" else "start",
+                     default=key == "overview") for key, m in PAGES]
+    # the Overview lives at the root; /overview (a natural bookmark) shows it too
+    pages.append(st.Page(page(overview, ctx), title=t("page_overview", lang), url_path="overview",
+                         visibility="hidden"))
+    nav = st.navigation(pages)
     nav.run()
 
 

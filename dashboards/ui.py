@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pandas as pd
@@ -10,7 +11,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboards import data
-from pipelines.i18n import fmt_date, fmt_int, fmt_pct, month_name
+from pipelines.i18n import VALUES, fmt_date, fmt_int, fmt_pct, missing, month_name, t
+from pipelines.i18n import columns as i18n_columns
+from pipelines.report import deck
 
 PALETTE = ["#1f6feb", "#2da44e", "#d29922", "#cf222e", "#8250df", "#57606a"]
 OUTCOME_COLOURS = {"on_time": "#2da44e", "late": "#d29922", "overdue": "#cf222e", "open": "#8c959f"}
@@ -31,16 +34,64 @@ def first(df: pd.DataFrame | None) -> dict:
     return {} if df is None or df.empty else df.iloc[0].to_dict()
 
 
+IDS = {"row_no", "load_id", "item_no", "rank"}  # numbers that name a thing: no thousands separator
+
+
+def readable(df: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, dict]:
+    """The frame as a person reads it: dates the language's way, codes as words, no None / NaN (—);
+    counts stay numbers (sortable) unless they need a thousands separator or have gaps. Returns the
+    frame and the column formats for st.dataframe."""
+    out, config = df.copy(), {}
+    for c in out.columns:
+        col = out[c]
+        values = col.dropna()
+        first = values.iloc[0] if len(values) else None
+        if c in VALUES:
+            out[c] = [("—" if missing(v) else t(VALUES[c][v], lang) if v in VALUES[c] else str(v)) for v in col]
+        elif pd.api.types.is_datetime64_any_dtype(col) or isinstance(first, dt.date):
+            timed = any(getattr(v, "hour", 0) or getattr(v, "minute", 0) for v in values.head(50))
+            out[c] = ["—" if missing(v) else (f"{fmt_date(v, lang)} {v:%H:%M}" if timed else fmt_date(v, lang))
+                      for v in col]
+        elif pd.api.types.is_bool_dtype(col):
+            out[c] = ["—" if missing(v) else ("✓" if v else "") for v in col]
+        elif pd.api.types.is_numeric_dtype(col):
+            is_rate = "rate" in c or c == "change"
+            whole = not is_rate and all(float(v).is_integer() for v in values)
+            if is_rate:
+                if col.isna().any():
+                    out[c] = [fmt_pct(v, lang) for v in col]
+                else:
+                    config[c] = st.column_config.NumberColumn(format="percent")
+            elif whole and c not in IDS and (col.isna().any() or values.abs().max() >= 1000):
+                out[c] = [fmt_int(v, lang) for v in col]
+            elif whole:
+                out[c] = ["—" if missing(v) else str(int(v)) for v in col] if col.isna().any() else col.astype("int64")
+            else:
+                out[c] = ["—" if missing(v) else f"{v:.1f}" if lang == "en" else f"{v:.1f}".replace(".", ",")
+                          for v in col]
+        else:
+            out[c] = ["—" if missing(v) else str(v) for v in col]
+    return out, config
+
+
 def table(ctx, df: pd.DataFrame | None, key: str, columns: dict[str, str] | None = None) -> None:
-    """A sortable table with localised headers and CSV / XLSX downloads."""
+    """A sortable table with headers in the reader's language (i18n.COLUMNS, or columns given), readable
+    cells (readable()) and CSV / XLSX downloads of what is shown."""
     if df is None:
         return
     if df.empty:
         st.info(ctx.t("nothing"))
         return
-    shown = df.rename(columns=columns) if columns else df
-    rate_cols = [c for c in df.columns if "rate" in c]
-    config = {(columns or {}).get(c, c): st.column_config.NumberColumn(format="percent") for c in rate_cols}
+    labels = i18n_columns(list(df.columns), ctx.lang)
+    labels.update({c: h for c, h in (columns or {}).items() if c in labels})
+    seen: dict[str, int] = {}
+    for c, h in labels.items():  # two columns under one header (file_name, source_file) stay apart
+        seen[h] = seen.get(h, 0) + 1
+        if seen[h] > 1:
+            labels[c] = f"{h} ({seen[h]})"
+    body, config = readable(df[list(labels)], ctx.lang)
+    shown = body.rename(columns=labels)
+    config = {labels[c]: v for c, v in config.items()}
     st.dataframe(shown, hide_index=True, width="stretch", key=f"{key}_table", column_config=config)
     c1, c2, _ = st.columns([1, 1, 6])
     c1.download_button("CSV", shown.to_csv(index=False).encode("utf-8-sig"), f"{key}.csv", "text/csv",
@@ -77,9 +128,9 @@ def ranking_bars(ctx, df: pd.DataFrame, height: int = 600, font: int = 13, title
     hover = [f"{ctx.t('due')}: {fmt_int(r.due_count, ctx.lang)}<br>{ctx.t('on_time')}: "
              f"{fmt_int(r.on_time_count, ctx.lang)}<br>{ctx.t('late')}: {fmt_int(r.late_count, ctx.lang)}<br>"
              f"{ctx.t('overdue')}: {fmt_int(r.overdue_count, ctx.lang)}" for r in d.itertuples()]
-    fig = px.bar(d, x="on_time_rate", y=name, orientation="h", range_x=[0, 1],
-                 color="on_time_rate", color_continuous_scale=["#cf222e", "#d29922", "#2da44e"])
-    fig.update_traces(customdata=hover, hovertemplate="%{y}<br>%{customdata}<extra></extra>",
+    colours = [deck.BAND_LINE[deck.band(v)] for v in d["on_time_rate"]]  # the deck's bands, the same thresholds
+    fig = px.bar(d, x="on_time_rate", y=name, orientation="h", range_x=[0, 1])
+    fig.update_traces(marker_color=colours, customdata=hover, hovertemplate="%{y}<br>%{customdata}<extra></extra>",
                       text=[fmt_pct(v, ctx.lang) for v in d["on_time_rate"]], textposition="outside")
     fig.update_layout(height=height, title=title or ctx.t("ranking"), font={"size": font}, coloraxis_showscale=False,
                       xaxis={"tickformat": ".0%", "title": ctx.t("on_time_rate")}, yaxis={"title": ""},

@@ -335,6 +335,9 @@ VALUES = {  # codes inside cells shown as words
     "outcome": {k: k for k in ("on_time", "late", "overdue", "open")},
     "executor_role": {"responsible": "role_responsible", "co_executor": "role_co_executor"},
     "severity": {"error": "sev_error", "warning": "sev_warning", "info": "sev_info"},
+    "kind": {"edms": "kind_edms", "protocols": "kind_protocols", "materials": "kind_materials",
+             "appeals": "kind_appeals"},
+    "source": {"edms": "kind_edms", "protocol": "protocol", "appeal": "page_appeals"},
 }
 
 
@@ -345,15 +348,22 @@ def column_label(col: str, lang: str) -> str | None:
 
 
 def columns(cols: list[str], lang: str) -> dict[str, str]:
-    """The columns to show in a language, each with its header: `x_kk` / `x_ru` / `x_en` become one `x`
-    in the reader's language; a column with no label keeps its name (a test fails on it)."""
+    """The columns to show in a language, each with its header: of `x_kk` / `x_ru` / `x_en` one `x` is
+    shown, in the reader's language (else Russian, else the one there is); a column with no label keeps
+    its name (a test fails on it)."""
+    stems: dict[str, list[str]] = {}
+    for c in cols:
+        stem, _, suffix = c.rpartition("_")
+        if suffix in LANGS and stem:
+            stems.setdefault(stem, []).append(suffix)
     out = {}
     for c in cols:
         stem, _, suffix = c.rpartition("_")
         if suffix in LANGS and stem:
-            if suffix != lang:
-                continue
-            out[c] = column_label(stem, lang) or c
+            have = stems[stem]
+            pick = lang if lang in have else "ru" if "ru" in have else have[0]
+            if suffix == pick:
+                out[c] = column_label(stem, lang) or c
         else:
             out[c] = column_label(c, lang) or c
     return out

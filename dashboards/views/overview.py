@@ -63,7 +63,10 @@ def render(ctx) -> None:
                             f"message_{ctx.lang}", "source_file", "row_no"]], "late_submissions")
     elif shown == "rate":
         st.subheader(ctx.t("ranking"))
-        ui.table(ctx, ui.q(ctx, queries.ranking(f)), "ranking")
+        rank = ui.q(ctx, queries.ranking(f))
+        if rank is not None:
+            ui.table(ctx, rank[["rank", f"name_{ctx.lang}", "due_count", "on_time_count", "late_count",
+                                "overdue_count", "on_time_rate", "avg_working_days_late"]], "ranking")
     year = dataclasses.replace(f, date_from=f.date_from.replace(month=1, day=1) if f.date_from.month > 1
                                else f.date_from.replace(year=f.date_from.year - 1, day=1))
     trend = ui.q(ctx, queries.trend(dataclasses.replace(year, date_to=f.date_to)))

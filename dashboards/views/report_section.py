@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboards import data
+from dashboards import data, ui
 from pipelines.i18n import month_name
 
 
@@ -31,10 +31,8 @@ def render(ctx) -> None:
             st.error(f"{ctx.t('query_failed')}: {str(e).splitlines()[0]}")
             return
         st.caption(r.basis)
-        st.dataframe(r.departments[["rank", "department", "due_count", "on_time_count", "late_count",
-                                    "overdue_count", "on_time_rate", "change"]], hide_index=True,
-                     key="report_preview", column_config={"on_time_rate": st.column_config.NumberColumn(
-                         format="percent")})
+        ui.table(ctx, r.departments[["rank", "department", "due_count", "on_time_count", "late_count",
+                                     "overdue_count", "on_time_rate", "change"]], "report_preview")
         if st.button(ctx.t("monthly_report"), key="report_build"):
             out = Path(tempfile.mkdtemp(prefix="tartip-report-"))
             st.session_state["report_files"] = {
