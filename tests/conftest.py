@@ -51,3 +51,20 @@ def ingest(con, directory):
 def rows(con, sql: str, params: list | None = None) -> list[tuple]:
     """All rows of a query."""
     return con.execute(sql, params or []).fetchall()
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """The demo year (Otyrar, 2025) written, loaded, validated and published once per test session."""
+    from click.testing import CliRunner
+
+    from pipelines.cli import main
+
+    tmp = tmp_path_factory.mktemp("demo_year")
+    runner = CliRunner()
+    r = runner.invoke(main, ["demo", "--out", str(tmp / "demo")])
+    assert r.exit_code == 0, r.output
+    db = tmp / "t.duckdb"
+    r = runner.invoke(main, ["ingest", str(tmp / "demo"), "--db", str(db)])
+    assert r.exit_code == 0, r.output
+    return db

@@ -25,16 +25,10 @@ LANG = "ru"
 
 
 @pytest.fixture(scope="module")
-def demo_year(tmp_path_factory):
-    """The demo year written, loaded, validated and published; the twelve reports written in ru."""
-    tmp = tmp_path_factory.mktemp("year")
-    runner = CliRunner()
-    r = runner.invoke(main, ["demo", "--out", str(tmp / "demo")])
-    assert r.exit_code == 0, r.output
-    db = tmp / "t.duckdb"
-    r = runner.invoke(main, ["ingest", str(tmp / "demo"), "--db", str(db)])
-    assert r.exit_code == 0, r.output
-    out = tmp / "out"
+def demo_year(demo_db, tmp_path_factory):
+    """The demo year written, loaded, validated and published (conftest); the twelve reports written in ru."""
+    db, runner = demo_db, CliRunner()
+    out = tmp_path_factory.mktemp("year") / "out"
     for m in MONTHS:
         r = runner.invoke(main, ["report", "--month", f"{m:%Y-%m}", "--lang", LANG, "--db", str(db),
                                  "--out", str(out)])

@@ -134,3 +134,41 @@ def smallest_font(path: Path) -> float:
                 ch = shape.chart
                 sizes.append(ch.font.size.pt if ch.font.size else 10.0)
     return min(sizes) if sizes else 0.0
+
+
+def overflows(path: Path) -> list[str]:
+    """What does not fit, read back from a PPTX file: a shape outside its slide, a text longer than its
+    box, a table row whose text needs more height than the row has (text measured as deck.py measures
+    it, in the wider DejaVu Sans). Empty when everything fits."""
+    prs = Presentation(path)
+    sw, sh = prs.slide_width, prs.slide_height
+    out = []
+
+    def frame_fits(where, tf, w_emu, h_emu):
+        lines = 0
+        for p in tf.paragraphs:
+            runs = p.runs
+            size = max((r.font.size.pt for r in runs if r.font.size), default=18.0)
+            bold = any(r.font.bold for r in runs)
+            lines_here = len(deck.wrap("".join(r.text for r in runs), size, w_emu / 914400, bold))
+            lines += lines_here * size * deck.LINE / 72
+        need = lines + 2 * deck.PAD_Y
+        if need > h_emu / 914400 + 0.01:
+            out.append(f"{where}: text needs {need:.2f} in, has {h_emu / 914400:.2f} in: {tf.text[:50]!r}")
+
+    for n, slide in enumerate(prs.slides, 1):
+        for shape in slide.shapes:
+            where = f"slide {n} {shape.name}"
+            if shape.left < 0 or shape.top < 0 or shape.left + shape.width > sw or shape.top + shape.height > sh:
+                out.append(f"{where}: outside the slide")
+            if shape.has_text_frame:
+                frame_fits(where, shape.text_frame, shape.width, shape.height)
+            if shape.has_table:
+                table = shape.table
+                if sum(r.height for r in table.rows) > shape.height + 10 or \
+                        shape.top + sum(r.height for r in table.rows) > sh:
+                    out.append(f"{where}: table taller than its frame or the slide")
+                for i, row in enumerate(table.rows):
+                    for j, cell in enumerate(row.cells):
+                        frame_fits(f"{where} r{i}c{j}", cell.text_frame, table.columns[j].width, row.height)
+    return out
