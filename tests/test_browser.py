@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipelines.cli import main
+from pipelines.i18n import t
 
 ROOT = Path(__file__).parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -84,17 +85,33 @@ def _wait_for_app(page) -> None:
     page.wait_for_timeout(1500)  # charts draw after the script has finished
 
 
+SIZES = [(1280, 720), (1920, 1080)]
+
+# Text that sticks out of the window sideways (cut off on the left or the right); grids scroll inside.
+OUTSIDE = """() => {
+  const w = window.innerWidth, bad = [];
+  for (const el of document.querySelectorAll('h1, h2, h3, p, span, label, button, li, div.box')) {
+    if (!el.innerText || !el.innerText.trim() || el.closest('[data-testid="stDataFrame"]')) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    if (r.left < -1 || r.right > w + 1) bad.push(el.innerText.trim().slice(0, 40) + ' @' + Math.round(r.left)
+                                               + '..' + Math.round(r.right));
+  }
+  return {scroll: document.documentElement.scrollWidth, width: w, bad: bad};
+}"""
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("lang", ["kk", "ru"])
 @pytest.mark.parametrize("name", PAGES)
-def test_page_in_a_real_browser(server, browser, name, lang):
+def test_page_in_a_real_browser(server, browser, name, lang, size):
     url, _ = server
     ARTIFACTS.mkdir(exist_ok=True)
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page = browser.new_page(viewport={"width": size[0], "height": size[1]})
     try:
-        path = "" if name == "overview" else name  # the default page lives at the root
-        page.goto(f"{url}/{path}?lang={lang}&month=2025-03", timeout=60_000)
+        page.goto(f"{url}/{name}?lang={lang}&month=2025-03", timeout=60_000)
         _wait_for_app(page)
-        page.screenshot(path=str(ARTIFACTS / f"{name}-{lang}.png"), full_page=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{lang}-{size[0]}x{size[1]}.png"), full_page=True)
         assert "Page not found" not in page.content()
         errors = page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]')
         assert errors.count() == 0, errors.first.inner_text()
@@ -102,6 +119,70 @@ def test_page_in_a_real_browser(server, browser, name, lang):
         assert heading.strip(), "the page has a title"
         if lang == "kk":
             assert any(ch in page.content() for ch in "әғқңөұүһі"), "Kazakh text on the page"
+        fit = page.evaluate(OUTSIDE)
+        assert fit["scroll"] <= fit["width"] and not fit["bad"], fit
+    finally:
+        page.close()
+
+
+def test_overview_is_a_url_of_its_own(server, browser):
+    url, _ = server
+    page = browser.new_page()
+    try:
+        page.goto(f"{url}/overview?lang=kk&month=2025-03", timeout=60_000)
+        _wait_for_app(page)
+        assert "Page not found" not in page.content()
+        assert page.locator("h1").first.inner_text().strip() == t("page_overview", "kk")
+    finally:
+        page.close()
+
+
+SLIDE_STATE = """() => {
+  const s = document.querySelector('.tartip-slide:not([hidden])'), r = s.getBoundingClientRect();
+  const over = [...s.querySelectorAll('.box')].filter(b => b.scrollHeight > b.clientHeight + 1
+                                                     || b.scrollWidth > b.clientWidth + 1)
+                                            .map(b => b.textContent.slice(0, 40));
+  const small = [...s.querySelectorAll('.box')].filter(b => b.tagName !== 'svg')
+      .map(b => parseFloat(getComputedStyle(b).fontSize) / r.width * 13.333 * 72).filter(pt => pt < 19.9);
+  return {n: s.dataset.n, key: s.dataset.key, top: r.top, left: r.left, right: r.right, bottom: r.bottom,
+          width: r.width, height: r.height, vw: window.innerWidth, vh: window.innerHeight, over: over,
+          small: small.length, counter: document.querySelector('.tartip-counter').textContent,
+          full: document.fullscreenElement ? document.fullscreenElement.className : null};
+}"""
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_presentation_mode(server, browser, lang, size):
+    url, _ = server
+    folder = ARTIFACTS / f"browser-deck-{lang}-{size[0]}x{size[1]}"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+    try:
+        page.goto(f"{url}/slides?lang={lang}&month=2025-03", timeout=60_000)
+        _wait_for_app(page)
+        count = int(page.locator(".tartip-deck").get_attribute("data-count"))
+        assert count >= 6
+        for k in range(1, count + 1):
+            st = page.evaluate(SLIDE_STATE)
+            assert st["n"] == str(k) and st["counter"].startswith(f"{k} /"), st
+            assert abs(st["width"] / st["height"] - 16 / 9) < 0.02, st  # 16:9
+            assert st["left"] >= 0 and st["right"] <= st["vw"] + 1 and st["bottom"] <= st["vh"] + 1, st  # on screen
+            assert st["width"] >= 0.5 * st["vw"], st  # large, not a thumbnail
+            assert not st["over"], st  # no text outside its box
+            assert st["small"] == 0, st  # nothing under 20 pt at the slide's size
+            page.locator(".tartip-slide:not([hidden])").screenshot(path=str(folder / f"slide-{k:02d}.png"))
+            page.keyboard.press("ArrowRight")
+        assert page.evaluate(SLIDE_STATE)["n"] == "1"  # round again to the title
+        page.keyboard.press("ArrowLeft")
+        assert page.evaluate(SLIDE_STATE)["n"] == str(count)
+        page.keyboard.press("f")
+        page.wait_for_function("() => document.fullscreenElement !== null", timeout=10_000)
+        st = page.evaluate(SLIDE_STATE)
+        assert "tartip-deck" in st["full"], st
+        assert st["width"] >= 0.98 * min(st["vw"], st["vh"] * 16 / 9), st  # the slide fills the screen
+        page.screenshot(path=str(folder / "fullscreen.png"))
     finally:
         page.close()
 
