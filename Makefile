@@ -5,9 +5,9 @@ TARTIP := $(VENV)/bin/tartip
 DB ?= data/tartip.duckdb
 DEMO ?= data/demo
 
-.PHONY: run install system-deps demo ingest serve test lint bench clean
+.PHONY: run install runtime-deps system-deps demo ingest serve test lint bench clean
 
-run: install system-deps demo ingest serve   ## install, load the demo year, start the dashboard
+run: install runtime-deps demo ingest serve   ## install, load the demo year, start the dashboard
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -18,10 +18,16 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed   ## virtualenv with the project and its dev tools
 
-system-deps:   ## Debian packages: chromium (browser tests, chart images), fonts, LibreOffice (report checks)
-	@command -v chromium >/dev/null && command -v soffice >/dev/null && [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || \
+runtime-deps:   ## the one Debian package the dashboard and the reports need: DejaVu fonts (every Kazakh letter)
+	@[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-		chromium fonts-dejavu-core libreoffice-impress libreoffice-calc >/dev/null)
+		fonts-dejavu-core >/dev/null)
+
+system-deps: runtime-deps   ## Debian packages for the tests: chromium (browser tests, chart images), fonts, LibreOffice and poppler (report and slide pictures)
+	@command -v chromium >/dev/null && command -v soffice >/dev/null && command -v pdftoppm >/dev/null && \
+		[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		chromium fonts-dejavu-core libreoffice-impress libreoffice-calc poppler-utils >/dev/null)
 
 demo: install   ## write the 2025 demo exports of Otyrar district into $(DEMO)
 	$(TARTIP) demo --out $(DEMO)
