@@ -36,10 +36,12 @@ def _db_option(f):
 @click.option("--validate/--no-validate", default=True, show_default=True,
               help="Check the rules on what was loaded.")
 def ingest(inputs: tuple[Path, ...], db_path: Path | None, org_file: Path | None, validate: bool) -> None:
-    """Load export files (or folders of them) into the database.
+    """Load export files (or folders of them) into the database, then finish every stage.
 
     Prints one line per file: kind, rows read, loaded (new / updated / unchanged),
-    quarantined, skipped. Exits non-zero when a file cannot be read at all.
+    quarantined, skipped; then what the model, validation and publish stages did. A file
+    already loaded is not loaded again, but any stage left behind (by a crash) is finished.
+    Exits non-zero when a file cannot be read at all.
 
     \b
     Example:
@@ -49,6 +51,28 @@ def ingest(inputs: tuple[Path, ...], db_path: Path | None, org_file: Path | None
 
     ok = run(list(inputs), db_path or paths.default_db(), org_file or paths.DEFAULT_ORG, validate=validate)
     sys.exit(0 if ok else 1)
+
+
+@main.command()
+@_db_option
+@click.option("--org", "org_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="Organisation directory (default: data/org/otyrar.toml).")
+@click.option("--full", is_flag=True, help="Rebuild the whole model, check every rule and publish, "
+                                           "even when nothing is behind (after a change of settings).")
+def refresh(db_path: Path | None, org_file: Path | None, full: bool) -> None:
+    """Finish every stage (model, validation, publish) that is behind the loaded files.
+
+    Loads nothing: repairs a run that was killed, or rebuilds after a change of the
+    organisation directory (`--org`) or, with `--full`, of the settings.
+
+    \b
+    Example:
+      tartip refresh --db data/tartip.duckdb
+      tartip refresh --full
+    """
+    from pipelines.ingest import run
+
+    run([], db_path or paths.default_db(), org_file or paths.DEFAULT_ORG, full=full)
 
 
 @main.command()

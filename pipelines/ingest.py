@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from pipelines import db, load, model, org, publish
+from pipelines import db, load, model, org, stages
 from pipelines.readers import ReadError
 
 
@@ -30,46 +29,38 @@ def format_summary(s: load.Summary) -> str:
     return line
 
 
-def run(inputs: list[Path], db_path: Path, org_file: Path, echo=click.echo, validate: bool = True) -> bool:
-    """Load every file, rebuild the model once and check the rules; True when every file could be read."""
+def run(inputs: list[Path], db_path: Path, org_file: Path, echo=click.echo, validate: bool = True,
+        full: bool = False) -> bool:
+    """Load every file, then finish every stage that is behind; True when every file could be read.
+
+    With no inputs (`tartip refresh`) only the stages run. A file already loaded is not loaded
+    again, but the stages still catch up: a run killed at any point is repaired by running again.
+    """
     directory = org.load(org_file)
     files = load.find_files(inputs)
-    if not files:
+    if inputs and not files:
         echo(f"no export files in / файлдар жоқ: {', '.join(map(str, inputs))}", err=True)
         return False
     con = db.connect(db_path)
-    ok, changed = True, False
+    ok = True
     try:
         db.init(con)
-        if sys.stderr.isatty():
-            con.execute("set enable_progress_bar = true")
-        for path in files:
-            try:
-                s = load.load_file(
-                    con, path,
-                    resolve=lambda src, load_id: model.unresolved(con, directory, load_id),
-                )
-            except ReadError as e:
-                ok = False
-                echo(f"ERROR {e}", err=True)
-                continue
-            changed |= s.status == "loaded"
-            echo(format_summary(s))
-        if changed or not db.table_exists(con, "task_assignments"):
-            model.build(con, directory)
-        n = db.one(con, "select count(*) from task_assignments")[0]
-        echo(f"model: {n} task assignments in {db_path}")
-        if changed and validate:
-            from pipelines.validate import run as validation
-
-            run_id, results, docs = validation.run(con, docs_root=validation.docs_root_for(db_path))
-            echo(f"validation run #{run_id}: "
-                 f"{sum(r.violations for r in results if r.rule.severity == 'error'):,} errors, "
-                 f"{sum(r.violations for r in results if r.rule.severity == 'warning'):,} warnings"
-                 + (f"; Data Docs: {docs}" if docs else ""))
-        if changed or not publish.public_path(db_path).exists():
-            public, _ = publish.publish(con, db_path)
-            echo(f"published for the dashboard and analysts: {public}")
+        with stages.Progress(con) as progress:
+            for path in files:
+                progress.stage(f"ingest: {Path(path).name}")
+                try:
+                    s = load.load_file(
+                        con, path,
+                        resolve=lambda src, load_id: model.unresolved(con, directory, load_id),
+                    )
+                except ReadError as e:
+                    ok = False
+                    echo(f"ERROR {e}", err=True)
+                    continue
+                echo(format_summary(s))
+            stages.kill_point("ingested")
+            stages.catch_up(con, db_path, org_file, directory, echo=echo, validate=validate, full=full,
+                            progress=progress)
     finally:
         con.close()
     return ok

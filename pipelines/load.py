@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import db, readers
+from pipelines import db, readers, stages
 from pipelines.readers import CSV_SUFFIXES, EXCEL_SUFFIXES, Layout, ReadError
 from pipelines.sources import Source
 
@@ -284,6 +284,7 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, resolve=None) -> Summa
              summary.rows_skipped, "; ".join(summary.unresolved) or None, "loaded",
              summary.message or None],
         )
+        stages.kill_point("ingest")
         con.commit()
     except BaseException:
         con.rollback()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 import tomllib
 
 import duckdb
@@ -21,11 +23,13 @@ NAME_COLUMNS = {
 }
 
 
-def distinct_names(con: duckdb.DuckDBPyConnection, load_id: int | None = None) -> pd.DataFrame:
-    """Return (view, column, cell, rows) for every distinct name-bearing cell (of one load)."""
+def distinct_names(con: duckdb.DuckDBPyConnection, load_id: int | None = None,
+                   after: int | None = None) -> pd.DataFrame:
+    """Return (view, column, cell, rows) for every distinct name-bearing cell (of one load, or after one)."""
     parts = []
     for view, cols in NAME_COLUMNS.items():
-        where = f"where load_id = {int(load_id)}" if load_id is not None else ""
+        where = (f"where load_id = {int(load_id)}" if load_id is not None
+                 else f"where load_id > {int(after)}" if after is not None else "")
         for c in cols:
             parts.append(
                 f"select '{view}' as view, '{c}' as column_name, clean({c}) as cell, count(*) as rows "
@@ -95,34 +99,128 @@ def write_rule_catalogue(con: duckdb.DuckDBPyConnection) -> None:
                      for r in rules])
 
 
-def build(con: duckdb.DuckDBPyConnection, directory: org.Directory) -> None:
-    """Rebuild reference tables, the name map and every core table, in one transaction."""
+def _write_names(con: duckdb.DuckDBPyConnection, directory: org.Directory, after: int | None) -> None:
+    """Resolve the name-bearing cells (all, or only those first seen after load `after`) and count
+    the unresolved names. Raw rows are never changed after their load, so the counts add up."""
+    cells = distinct_names(con, after=after)
+    known = set() if after is None else {r[0] for r in con.execute("select distinct cell from name_map").fetchall()}
+    nm = name_map([c for c in cells["cell"].drop_duplicates().tolist() if c not in known], directory)
+    con.register("nm_df", nm)
+    con.register("cells_df", cells)
+    try:
+        if after is None:
+            con.execute("create or replace table name_map as select * from nm_df")
+        else:
+            con.execute("insert into name_map select * from nm_df")
+        earlier = ("select source_table, column_name, name, rows from unresolved_names union all"
+                   if after is not None else "")
+        con.execute(f"""
+            create or replace table unresolved_names as
+            select source_table, column_name, name, sum(rows)::bigint as rows
+            from (
+                {earlier}
+                select c.view as source_table, c.column_name, m.name, c.rows
+                from cells_df as c
+                inner join name_map as m on m.cell = c.cell
+                where m.department_code is null
+            )
+            group by all
+            order by rows desc, source_table, column_name, name
+        """)
+    finally:
+        con.unregister("nm_df")
+        con.unregister("cells_df")
+
+
+def code_fingerprint() -> str:
+    """A digest of the SQL the model is built with: a changed model means a full rebuild."""
+    h = hashlib.sha256()
+    for folder in ("base", "staging", "core", "marts"):
+        for path in sorted((SQL / folder).glob("*.sql")):
+            h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+_CREATE = re.compile(r"create\s+or\s+replace\s+table\s+(\w+)\s+as", re.IGNORECASE)
+
+# how the rows of each core table that belong to the rebuilt EDMS documents are found
+# (`affected` holds their key_hash; the other sources are small registers, rebuilt whole)
+_EDMS_ROWS = {
+    "documents": "key_hash in (select key_hash from affected)",
+    "task_assignments": "source <> 'edms' or task_id in (select document_id from old_ids)",
+    "status_history": "task_id not like 'edms/%' or task_id in (select document_id from old_ids)",
+}
+
+
+def _core_scoped(con: duckdb.DuckDBPyConnection, after: int) -> None:
+    """Rebuild the core tables for the EDMS documents in the loads after `after` only.
+
+    The core SQL runs unchanged, with its outputs as temporary tables and `raw_edms` shadowed by
+    a temporary table of those documents' rows (every version): DuckDB resolves an unqualified
+    name to the temporary schema first. The rows of those documents are then replaced in the
+    model tables; the protocol, materials and appeal registers (thousands of rows) are rebuilt whole.
+    """
+    cat = db.one(con, "select current_database()")[0]
+    main = f'"{cat}".main'
+    con.execute(f"create or replace temp table affected as "
+                f"select distinct key_hash from {main}.raw_edms where load_id > {int(after)}")
+    con.execute(f"create or replace temp table old_ids as select document_id from {main}.documents "
+                f"where key_hash in (select key_hash from affected)")
+    con.execute(f"create temp table raw_edms as select * from {main}.raw_edms "
+                f"where key_hash in (select key_hash from affected)")
+    built = []
+    try:
+        for path in sorted((SQL / "core").glob("*.sql")):
+            sql = path.read_text(encoding="utf-8")
+            built += _CREATE.findall(sql)
+            con.execute(_CREATE.sub(r"create or replace temp table \1 as", sql))
+        con.execute("insert into old_ids select document_id from temp.documents")
+        for table in built:
+            if table in _EDMS_ROWS:
+                con.execute(f"delete from {main}.{table} where {_EDMS_ROWS[table]}")
+                con.execute(f"insert into {main}.{table} select * from temp.{table}")
+            else:
+                con.execute(f"create or replace table {main}.{table} as select * from temp.{table}")
+    finally:
+        for table in [*built, "raw_edms", "affected", "old_ids", "edms_current"]:
+            con.execute(f"drop table if exists temp.{table}")
+
+
+def build(con: duckdb.DuckDBPyConnection, directory: org.Directory, since: int | None = None,
+          done=None, progress=None) -> int:
+    """Build the reference tables, the name map, the core tables and the marts in one transaction.
+
+    since: the last load the model already covers — only the documents of later loads are rebuilt
+    (None: everything). done: the stages.State to record with it. Returns the task assignments.
+    """
+    from pipelines import stages
+
+    step = progress.stage if progress else (lambda what: None)
     con.begin()
     try:
-        write_reference(con, directory)
-        cells = distinct_names(con)
-        nm = name_map(cells["cell"].drop_duplicates().tolist(), directory)
-        con.register("nm_df", nm)
-        con.execute("create or replace table name_map as select * from nm_df")
-        con.unregister("nm_df")
-        con.register("cells_df", cells)
-        con.execute("""
-            create or replace table unresolved_names as
-            select c.view as source_table, c.column_name, m.name, sum(c.rows)::bigint as rows
-            from cells_df as c
-            inner join name_map as m on m.cell = c.cell
-            where m.department_code is null
-            group by all
-            order by rows desc
-        """)
-        con.unregister("cells_df")
-        for path in sorted((SQL / "core").glob("*.sql")):
-            con.execute(path.read_text(encoding="utf-8"))
+        if since is None:
+            step("model: reference tables")
+            write_reference(con, directory)
+        step("model: unit names")
+        _write_names(con, directory, since)
+        if since is None:
+            for path in sorted((SQL / "core").glob("*.sql")):
+                step(f"model: {path.stem}")
+                con.execute(path.read_text(encoding="utf-8"))
+        else:
+            step(f"model: documents of the loads after #{since}")
+            _core_scoped(con, since)
         params = settings.sql_params()
         for path in sorted((SQL / "marts").glob("*.sql")):
+            step(f"model: {path.stem}")
             con.execute(db.render(path.read_text(encoding="utf-8"), params))
         schema.apply_comments(con)
+        rows = db.one(con, "select count(*) from task_assignments")[0]
+        if done is not None:
+            stages.mark(con, "model", done, rows)
+        stages.kill_point("model")
         con.commit()
     except BaseException:
         con.rollback()
         raise
+    return rows

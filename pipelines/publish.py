@@ -29,6 +29,23 @@ def restricted_path(db_path: Path | str) -> Path:
     return p.with_name(p.stem + ".restricted.duckdb")
 
 
+SNAPSHOT_INFO = """
+create table pub.snapshot_info as
+select
+    l.load_id,
+    l.file_name,
+    l.exported_at,
+    l.loaded_at,
+    (select load_id from main.pipeline_state where stage = 'model') as model_load_id,
+    (select load_id from main.pipeline_state where stage = 'validate') as validated_load_id,
+    (select max(run_id) from main.validation_runs) as validation_run_id,
+    (select count(*) from main.load_log where status = 'loaded' and load_id <= l.load_id) as loads,
+    current_timestamp as published_at
+from (select {load_id} as load_id) as s
+left join main.load_log as l using (load_id);
+"""
+
+
 def _swap(con: duckdb.DuckDBPyConnection, target: Path, sql: str) -> Path:
     """Write a new snapshot file next to target with sql (schema `pub`), then rename it over target."""
     tmp = target.with_name(target.name + ".tmp")
@@ -66,13 +83,26 @@ def macros_sql() -> str:
     return "\n".join(out)
 
 
-def publish(con: duckdb.DuckDBPyConnection, db_path: Path | str) -> tuple[Path, Path]:
-    """Write the public (masked) and restricted snapshots of the database open on con."""
+def publish(con: duckdb.DuckDBPyConnection, db_path: Path | str, done=None) -> tuple[Path, Path]:
+    """Write the public (masked) and restricted snapshots of the database open on con.
+
+    Each holds `snapshot_info`: the load it reflects. done: the stages.State recorded once both
+    files are in place (a crash before that publishes again on the next run).
+    """
+    from pipelines import stages
+
+    load_id = done.load_id if done is not None else (
+        (stages.state(con, "model") or stages.State(stages.ingested(con), "")).load_id)
+    info = SNAPSHOT_INFO.format(load_id=int(load_id))
     # the measure travels with the data: reports and analysts on the snapshot recompute any past date
     public = _swap(con, public_path(db_path),
-                   (SQL / "publish" / "public.sql").read_text(encoding="utf-8") + "\n" + macros_sql())
+                   (SQL / "publish" / "public.sql").read_text(encoding="utf-8") + "\n" + macros_sql() + info)
+    stages.kill_point("publish")
     restricted = _swap(con, restricted_path(db_path), """
         create table pub.appeals as select * from main.appeals;
         create table pub.documents as select * from main.documents where is_restricted;
-    """)
+    """ + info)
+    stages.kill_point("published")
+    if done is not None:
+        stages.mark(con, "publish", done)
     return public, restricted

@@ -41,11 +41,14 @@ def default_as_of(con: duckdb.DuckDBPyConnection) -> dt.date:
 
 
 def run(con: duckdb.DuckDBPyConnection, rule_ids: list[str] | None = None, as_of: dt.date | None = None,
-        docs_root: Path | None = None) -> tuple[int, list[RuleResult], Path | None]:
+        docs_root: Path | None = None, done=None) -> tuple[int, list[RuleResult], Path | None]:
     """Check the rules on the loaded data in one transaction; return (run id, results, Data Docs index).
 
     docs_root: where to build the Data Docs (None: run the suites without building them).
+    done: the stages.State to record in the same transaction (the pipeline's validate stage).
     """
+    from pipelines import stages
+
     rules = catalogue.load()
     if rule_ids:
         unknown = set(rule_ids) - {r.id for r in rules} - {r.clause for r in rules}
@@ -93,6 +96,9 @@ def run(con: duckdb.DuckDBPyConnection, rule_ids: list[str] | None = None, as_of
                 [run_id, run_at, as_of, r.id, r.clause, r.kind, r.severity, r.title_kk, r.title_ru, r.title_en,
                  res.checked, res.violations, res.status, round(res.seconds, 3)],
             )
+        if done is not None:
+            stages.mark(con, "validate", done, sum(r.violations for r in results.values()))
+        stages.kill_point("validate")
         con.commit()
     except BaseException:
         con.rollback()
