@@ -24,8 +24,9 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
     if read_only:
         return duckdb.connect(str(path), read_only=True)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    # a cap well under the machine's memory: big loads and model builds spill to disk instead
-    limit = os.environ.get("TARTIP_MEMORY_LIMIT", "8GB")
+    # a cap that keeps a national-scale run (10M cards) under 4 GiB with GX's frames beside it:
+    # big loads, model builds and validation frames spill to disk instead
+    limit = os.environ.get("TARTIP_MEMORY_LIMIT", "2GB")
     return duckdb.connect(str(path), config={"memory_limit": limit})
 
 

@@ -207,6 +207,7 @@ def build(con: duckdb.DuckDBPyConnection, directory: org.Directory, since: int |
             for path in sorted((SQL / "core").glob("*.sql")):
                 step(f"model: {path.stem}")
                 con.execute(path.read_text(encoding="utf-8"))
+            con.execute("drop table if exists temp.edms_current")
         else:
             step(f"model: documents of the loads after #{since}")
             _core_scoped(con, since)

@@ -45,11 +45,10 @@ def state(con: duckdb.DuckDBPyConnection, stage: str) -> State | None:
     return State(*row) if row else None
 
 
-def mark(con: duckdb.DuckDBPyConnection, stage: str, done: State, rows: int | None = None,
-         seconds: float | None = None) -> None:
+def mark(con: duckdb.DuckDBPyConnection, stage: str, done: State, rows: int | None = None) -> None:
     """Record that a stage finished; call it inside the transaction of the stage's work."""
-    con.execute("insert or replace into pipeline_state values (?, ?, ?, ?, ?, current_timestamp)",
-                [stage, done.load_id, done.inputs, rows, None if seconds is None else round(seconds, 3)])
+    con.execute("insert or replace into pipeline_state values (?, ?, ?, ?, current_timestamp)",
+                [stage, done.load_id, done.inputs, rows])
 
 
 def fingerprint(path: Path) -> str:
@@ -114,29 +113,34 @@ def catch_up(con: duckdb.DuckDBPyConnection, db_path: Path, org_file: Path, dire
     if full or have != want or not db.table_exists(con, "task_assignments"):
         since = have.load_id if have and have.inputs == want.inputs and not full \
             and db.table_exists(con, "task_assignments") else None
+        started = time.perf_counter()
         progress.stage("model: " + ("all documents" if since is None else f"documents of loads after #{since}"))
         rows = model.build(con, directory, since=since, done=want, progress=progress)
         echo(f"model: {rows:,} task assignments in {db_path}"
-             + (f" (rebuilt for loads #{since + 1}–#{target})" if since is not None else ""))
+             + (f" (rebuilt for loads #{since + 1}–#{target})" if since is not None else "")
+             + f" ({time.perf_counter() - started:.1f} s)")
         ran.append("model")
     m = state(con, "model")
     v_want = State(m.load_id, f"model:{m.load_id}/{m.inputs}")
     if validate and (full or state(con, "validate") != v_want):
         from pipelines.validate import run as validation
 
+        started = time.perf_counter()
         progress.stage("validate: rules of the regulation")
         run_id, results, docs = validation.run(con, docs_root=validation.docs_root_for(db_path), done=v_want)
         echo(f"validation run #{run_id}: "
              f"{sum(r.violations for r in results if r.rule.severity == 'error'):,} errors, "
              f"{sum(r.violations for r in results if r.rule.severity == 'warning'):,} warnings"
-             + (f"; Data Docs: {docs}" if docs else ""))
+             + (f"; Data Docs: {docs}" if docs else "") + f" ({time.perf_counter() - started:.1f} s)")
         ran.append("validate")
     v = state(con, "validate")
     p_want = State(m.load_id, f"{v_want.inputs};validate:{v.load_id if v else '-'}")
     missing = not (publish.public_path(db_path).exists() and publish.restricted_path(db_path).exists())
     if full or missing or state(con, "publish") != p_want:
+        started = time.perf_counter()
         progress.stage("publish: snapshot for the dashboard")
         public, _ = publish.publish(con, db_path, done=p_want)
-        echo(f"published load #{m.load_id} for the dashboard and analysts: {public}")
+        echo(f"published load #{m.load_id} for the dashboard and analysts: {public} "
+             f"({time.perf_counter() - started:.1f} s)")
         ran.append("publish")
     return ran

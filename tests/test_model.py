@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pipelines import load, model
 from tests.conftest import rows
 
 
@@ -76,3 +77,24 @@ def test_appeals_and_materials(con, ingest):
         ("DEP-EDU", "Справка", 4.0, None, "both", True, True)]
     assert rows(con, "select meeting_type, meeting_date::varchar from meetings") == [
         ("akimat_session", "2025-03-28")]
+
+
+MODEL_TABLES = ("documents", "task_assignments", "status_history", "protocols", "meetings",
+                "material_submissions", "appeals", "name_map", "unresolved_names", "mart_tasks",
+                "daily_execution", "execution_summary")
+
+
+def test_rebuilding_only_the_new_loads_documents_equals_a_full_rebuild(con, directory, fixtures):
+    for name in ("edms_kk.xlsx", "protocols_ru.xlsx", "appeals_kk.xlsx"):
+        load.load_file(con, fixtures / name)
+    model.build(con, directory)
+    covered = con.execute("select max(load_id) from load_log").fetchone()[0]
+    for name in ("edms_update.csv", "edms_kk_bom.csv", "materials_ru.csv"):
+        load.load_file(con, fixtures / name)
+    model.build(con, directory, since=covered)
+    scoped = {t: sorted(con.execute(f"from {t}").fetchall(), key=repr) for t in MODEL_TABLES}
+    model.build(con, directory)
+    for t in MODEL_TABLES:
+        assert scoped[t] == sorted(con.execute(f"from {t}").fetchall(), key=repr), t
+    # and nothing of the scoped build is left behind in the temporary schema
+    assert con.execute("select count(*) from duckdb_tables() where temporary").fetchone()[0] == 0

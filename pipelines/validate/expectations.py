@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,21 +70,12 @@ def context(docs_root: Path | None):
     return ctx
 
 
-def run_suite(ctx, con: duckdb.DuckDBPyConnection, path: Path) -> list[Outcome]:
-    """Run one suite over its frame (a SQL query); return an Outcome per expectation."""
+def _definition(ctx, doc: dict):
+    """The suite and its validation definition in the GX context, over a pandas dataframe asset."""
     import great_expectations as gx
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
-    doc = load_suite(path)
     name = doc["name"]
-    frame_sql = (EXPECTATIONS / doc["meta"]["frame"]).read_text(encoding="utf-8")
-    # GX sees only the columns its expectations read (millions of rows stay small in memory);
-    # the details of the failing rows are fetched from the database afterwards
-    needed = {"record_id"}
-    for e in doc["expectations"]:
-        needed.add(e["kwargs"]["column"])
-        needed |= set(_IDENT.findall(e["kwargs"].get("row_condition", "")))
-    frame = con.execute(f"select {', '.join(sorted(needed))} from ({frame_sql})").df()
     for store in (ctx.validation_definitions, ctx.suites):
         with contextlib.suppress(Exception):  # absent on the first run
             store.delete(name)
@@ -104,17 +96,59 @@ def run_suite(ctx, con: duckdb.DuckDBPyConnection, path: Path) -> list[Outcome]:
         suite.add_expectation_configuration(
             ExpectationConfiguration(type=e["type"], kwargs=e["kwargs"], meta=e["meta"]))
     suite = ctx.suites.add(suite)
-    vd = ctx.validation_definitions.add(gx.ValidationDefinition(data=batch, suite=suite, name=name))
-    result = vd.run(
-        batch_parameters={"dataframe": frame},
-        result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["record_id"],
-                       "return_unexpected_index_query": False},
-    )
-    del frame
-    failures = [([u["record_id"] for u in (r.result.get("unexpected_index_list") or [])], r) for r in result.results]
+    return ctx.validation_definitions.add(gx.ValidationDefinition(data=batch, suite=suite, name=name))
+
+
+def chunk_rows() -> int:
+    """Rows GX gets in one pandas frame: bounds the memory of a suite whatever the data's size."""
+    return int(os.environ.get("TARTIP_GX_CHUNK_ROWS", "1000000"))
+
+
+def run_suite(ctx, con: duckdb.DuckDBPyConnection, path: Path) -> Iterator[list[Outcome]]:
+    """Run one suite over its frame (a SQL query), chunk by chunk; yield an Outcome per expectation
+    and chunk.
+
+    The frame is materialised once in DuckDB (which spills to disk) and handed to GX in chunks of
+    at most chunk_rows() rows, split by a hash of the record id so that a duplicated id lands in
+    one chunk and the uniqueness expectations still see every copy of it.
+    """
+    doc = load_suite(path)
+    name = doc["name"]
+    frame_sql = (EXPECTATIONS / doc["meta"]["frame"]).read_text(encoding="utf-8")
+    # GX sees only the columns its expectations read; the details of the failing rows are
+    # fetched from the materialised frame afterwards
+    needed = {"record_id"}
+    for e in doc["expectations"]:
+        needed.add(e["kwargs"]["column"])
+        needed |= set(_IDENT.findall(e["kwargs"].get("row_condition", "")))
+    vd = _definition(ctx, doc)
+    total = con.execute(f"select count(*) from ({frame_sql})").fetchall()[0][0]
+    parts = max(1, -(-total // chunk_rows()))
+    con.execute(f"create or replace temp table gx_frame as "
+                f"select *, coalesce(hash(record_id) % {parts}, 0) as gx_part from ({frame_sql})")
+    try:
+        for part in range(parts):
+            frame = con.execute(f"select {', '.join(sorted(needed))} from gx_frame "
+                                f"where gx_part = {part}").df()
+            result = vd.run(
+                batch_parameters={"dataframe": frame},
+                result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["record_id"],
+                               "return_unexpected_index_query": False},
+            )
+            del frame
+            yield _outcomes(con, name, result)
+    finally:
+        con.execute("drop table if exists temp.gx_frame")
+
+
+def _outcomes(con: duckdb.DuckDBPyConnection, name: str, result) -> list[Outcome]:
+    """The Outcome of each expectation of a GX result, with the failing rows' details."""
+    failures = [([u["record_id"] for u in (r.result.get("unexpected_index_list") or [])], r)
+                for r in result.results]
     ids = sorted({i for failed, _ in failures for i in failed})
-    details = con.execute(f"select * from ({frame_sql}) where record_id in (select unnest(?))", [ids]).df() \
-        if ids else con.execute(f"select * from ({frame_sql}) limit 0").df()
+    details = con.execute("select * exclude (gx_part) from gx_frame where record_id in (select unnest(?))",
+                          [ids]).df() if ids else \
+        con.execute("select * exclude (gx_part) from gx_frame limit 0").df()
     indexed = details.drop_duplicates("record_id").set_index("record_id", drop=False)
     outcomes = []
     for failed_ids, r in failures:

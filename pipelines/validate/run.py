@@ -73,16 +73,17 @@ def run(con: duckdb.DuckDBPyConnection, rule_ids: list[str] | None = None, as_of
             ctx = expectations.context(docs_root)
             for path in expectations.suite_files():
                 t = time.perf_counter()
-                outcomes = expectations.run_suite(ctx, con, path)
-                spent = (time.perf_counter() - t) / max(len(outcomes), 1)
-                for o in outcomes:
-                    if o.rule_id not in by_id:
-                        continue
-                    res = results[o.rule_id]
-                    res.checked += o.checked
-                    res.violations += len(o.failed)
-                    res.seconds += spent
-                    expectations.write(con, by_id[o.rule_id], run_id, o.failed)
+                for outcomes in expectations.run_suite(ctx, con, path):
+                    spent = (time.perf_counter() - t) / max(len(outcomes), 1)
+                    for o in outcomes:
+                        if o.rule_id not in by_id:
+                            continue
+                        res = results[o.rule_id]
+                        res.checked += o.checked
+                        res.violations += len(o.failed)
+                        res.seconds += spent
+                        expectations.write(con, by_id[o.rule_id], run_id, o.failed)
+                    t = time.perf_counter()
             if docs_root:
                 from pipelines.validate import docs_offline
 

@@ -6,7 +6,6 @@ create table if not exists pipeline_state (
     stage varchar primary key,  -- model | validate | publish
     load_id integer not null,
     inputs varchar not null,
-    rows bigint,
-    seconds double,
+    rows bigint,  -- model: task assignments; validate: violations
     done_at timestamp not null
 );
