@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import duckdb
 import streamlit as st
 
 from dashboards import auth, data, queries
@@ -136,8 +137,21 @@ def sidebar(lang: str) -> Context:
     src = data.query(*queries.source_exports())
     basis = data_basis(as_of, as_of, [(r.kind, r.data_date, r.date_basis) for r in src.itertuples()], lang)
     st.sidebar.caption(f"{basis} {t('last_load', lang)} {last:%d.%m.%Y %H:%M}")
+    snapshot_line(lang)
     f = queries.Filters(date_from, date_to, tuple(deps), tuple(blks), tuple(srcs), tuple(mts), (org,))
     return Context(lang, f, role, as_of, last, month if not custom else date_from.replace(day=1), org_names, basis)
+
+
+def snapshot_line(lang: str) -> None:
+    """Which load the published snapshot reflects (absent from snapshots published before it was kept)."""
+    try:
+        info = data.query("select load_id, file_name, published_at from snapshot_info")
+    except duckdb.Error:
+        return
+    if not info.empty and info["load_id"].iloc[0]:
+        r = info.iloc[0]
+        st.sidebar.caption(f"{t('snapshot_load', lang)} #{r['load_id']} · {r['file_name']} · "
+                           f"{r['published_at']:%d.%m.%Y %H:%M}")
 
 
 def login_box(lang: str) -> None:

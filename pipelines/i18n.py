@@ -40,6 +40,7 @@ T = {
     "all": ("Барлығы", "Все", "All"),
     "data_as_of": ("Деректер күні", "Данные на", "Data as of"),
     "last_load": ("соңғы жүктеу", "последняя загрузка", "last load"),
+    "snapshot_load": ("Көрсетілген жүктеме", "Показана загрузка", "Showing load"),
     "empty_title": ("Деректер әлі жүктелмеген", "Данные ещё не загружены", "No data loaded yet"),
     "empty_body": ("Выгрузкаларды жүктеңіз: `tartip ingest ҚАЛТА` (немесе демо үшін `make demo ingest`).",
                    "Загрузите выгрузки: `tartip ingest ПАПКА` (или для демо `make demo ingest`).",

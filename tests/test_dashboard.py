@@ -161,3 +161,13 @@ def test_every_table_a_person_reads_is_in_their_language(dashboard_db, page, lan
         cells = df.astype(str).to_numpy().ravel().tolist()
         assert not {"None", "nan", "NaN", "NaT", "<NA>"} & set(cells), df.head()
         assert not df.isna().any().any(), df.head()
+
+
+@pytest.mark.parametrize(("lang", "words"), [("kk", "Көрсетілген жүктеме"), ("ru", "Показана загрузка"),
+                                             ("en", "Showing load")])
+def test_sidebar_says_which_load_the_snapshot_shows(dashboard_db, lang, words):
+    con = duckdb.connect(str(publish.public_path(dashboard_db)), read_only=True)
+    load_id, name = con.execute("select load_id, file_name from snapshot_info").fetchone()
+    con.close()
+    at = run_page("overview", dashboard_db, lang, {"month": "2025-03"})
+    assert any(f"{words} #{load_id} · {name}" in c.value for c in at.sidebar.caption)
