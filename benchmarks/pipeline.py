@@ -1,0 +1,182 @@
+"""Benchmark: whole `tartip ingest` runs (issue 13's table), each beside DuckDB's bare read_csv of the same file.
+
+Every figure is a whole command in a fresh process (wall seconds, peak RSS of the process tree's
+largest process), measured in the same run as its read_csv reference:
+  day     a day's export (40 EDMS rows) on top of the loaded demo year, and the fresh year load;
+  region  a day's export (40 rows) on top of the region demo (200k cards);
+  1m      a 1M-row EDMS CSV (the first million cards of the national demo), whole ingest;
+  national  the national demo (10M cards), first load, whole ingest.
+
+Usage: python benchmarks/pipeline.py [day region 1m national] [--dir DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# run a command as the only child of a small Python process: its wall time and peak RSS
+WRAP = r"""
+import json, resource, subprocess, sys, time
+t = time.perf_counter()
+rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE).returncode
+print(json.dumps({"seconds": time.perf_counter() - t, "rc": rc,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+"""
+
+READ_CSV = r"""
+import duckdb, sys
+c = duckdb.connect(sys.argv[1])
+c.execute("create table t as select * from read_csv(?, all_varchar=true, skip=?, header=true)",
+          [sys.argv[2], int(sys.argv[3])])
+c.close()
+"""
+
+
+def measure(*cmd: str | Path) -> dict:
+    """Wall seconds and peak MB of one command."""
+    out = subprocess.run([sys.executable, "-c", WRAP, *map(str, cmd)], capture_output=True, text=True, cwd=ROOT)
+    r = json.loads(out.stdout)
+    if r["rc"]:
+        sys.exit(f"{cmd} failed: {out.stderr}")
+    return r
+
+
+def tartip(*args: str | Path) -> dict:
+    """A whole `tartip` command."""
+    return measure(sys.executable, "-m", "pipelines.cli", *args)
+
+
+def read_csv(path: Path, work: Path, skip: int = 0) -> dict:
+    """DuckDB's bare read_csv of a file into a table of a new database (the reference)."""
+    db = work / "read_csv.duckdb"
+    db.unlink(missing_ok=True)
+    r = measure(sys.executable, "-c", READ_CSV, db, path, str(skip))
+    db.unlink(missing_ok=True)
+    return r
+
+
+def day_export(src: Path, out: Path, delimiter: str, title_lines: int, rows: int = 40) -> Path:
+    """A day's export: the header and `rows` cards of an export, every other one with a new status."""
+    with open(src, encoding="utf-8-sig", newline="") as f:
+        title = [next(f) for _ in range(title_lines)]
+        reader = csv.reader(f, delimiter=delimiter)
+        header = next(reader)
+        status = header.index("Статус")
+        picked = [next(reader) for _ in range(rows)]
+    for i, row in enumerate(picked):
+        if i % 2:
+            row[status] = "На исполнении" if row[status] != "На исполнении" else "Исполнен"
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
+    w.writerow(header)
+    w.writerows(picked)
+    out.write_text(("Сформирован: 06.01.2026 18:30\n" if title else "") + buf.getvalue(), encoding="utf-8")
+    return out
+
+
+def fresh(work: Path, name: str) -> Path:
+    """A database path with no files behind it yet."""
+    db = work / f"{name}.duckdb"
+    for f in work.glob(f"{name}*"):
+        shutil.rmtree(f) if f.is_dir() else f.unlink()
+    return db
+
+
+def row(name: str, r: dict, ref: dict | None = None) -> None:
+    """One line of the table."""
+    vs = f"{ref['seconds'] / r['seconds']:9.2f}x" if ref else " " * 10
+    print(f"{name:58} {r['seconds']:8.2f} {r['peak_mb']:9.0f} {vs}", flush=True)
+
+
+def bench_day(work: Path) -> None:
+    """A day's export on top of the demo year, and the year loaded fresh."""
+    demo = work / "demo"
+    if not demo.exists():
+        tartip("demo", "--out", demo)
+    db = fresh(work, "year")
+    year = tartip("ingest", demo, "--db", db)
+    day = day_export(next(demo.glob("edms_2025_update_*.csv")), work / "day_2026-01-06.csv", ",", 1)
+    ref = read_csv(day, work, skip=1)
+    copy = fresh(work, "year_day")
+    for f in work.glob("year.*duckdb"):
+        shutil.copy(f, copy.with_name(f.name.replace("year", "year_day", 1)))
+    r = tartip("ingest", day, "--db", copy)
+    row("demo year: whole first load (6 files)", year)
+    row("demo year + a day's export (40 rows): tartip ingest", r, ref)
+    row("  bare read_csv of the day's file (reference)", ref)
+    print(f"  day's export / fresh year load: {100 * r['seconds'] / year['seconds']:.0f} %")
+
+
+def bench_region(work: Path) -> None:
+    """A day's export on top of the region demo."""
+    region = work / "region"
+    if not region.exists():
+        tartip("demo", "--scale", "region", "--out", region)
+    src = next(region.glob("*.csv"))
+    db = fresh(work, "region")
+    first = tartip("ingest", src, "--db", db)
+    day = day_export(src, work / "region_day.csv", ";", 0)
+    ref = read_csv(day, work)
+    r = tartip("ingest", day, "--db", db)
+    row("region (200k cards): whole first load", first, read_csv(src, work))
+    row("region + a day's export (40 rows): tartip ingest", r, ref)
+    row("  bare read_csv of the day's file (reference)", ref)
+
+
+def national_csv(work: Path) -> Path:
+    """The national demo CSV (written once, ~5 GB)."""
+    folder = work / "national"
+    if not folder.exists():
+        tartip("demo", "--scale", "national", "--out", folder)
+    return next(folder.glob("*.csv"))
+
+
+def bench_1m(work: Path) -> None:
+    """A 1M-row CSV: the header and the first million cards of the national demo."""
+    src, out = national_csv(work), work / "edms_1m.csv"
+    if not out.exists():
+        with open(src, encoding="utf-8", newline="") as f, open(out, "w", encoding="utf-8", newline="") as o:
+            reader, writer = csv.reader(f, delimiter=";"), csv.writer(o, delimiter=";", lineterminator="\n")
+            for i, r in enumerate(reader):
+                if i > 1_000_000:
+                    break
+                writer.writerow(r)
+    ref = read_csv(out, work)
+    r = tartip("ingest", out, "--db", fresh(work, "m1"))
+    row("1M-row CSV: whole tartip ingest", r, ref)
+    row("  bare read_csv (reference)", ref)
+
+
+def bench_national(work: Path) -> None:
+    """The national demo, first load."""
+    src = national_csv(work)
+    ref = read_csv(src, work)
+    r = tartip("ingest", src, "--db", fresh(work, "national"))
+    row("national (10M cards): whole first tartip ingest", r, ref)
+    row("  bare read_csv (reference)", ref)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("which", nargs="*", default=["day", "region", "1m"],
+                    choices=["day", "region", "1m", "national"])
+    ap.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "tartip-bench")
+    args = ap.parse_args()
+    args.dir.mkdir(parents=True, exist_ok=True)
+    print(f"{'measure':58} {'seconds':>8} {'peak MB':>9} {'read_csv/x':>10}")
+    for name in args.which:
+        {"day": bench_day, "region": bench_region, "1m": bench_1m, "national": bench_national}[name](args.dir)
+
+
+if __name__ == "__main__":
+    main()
