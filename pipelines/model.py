@@ -133,9 +133,9 @@ def _write_names(con: duckdb.DuckDBPyConnection, directory: org.Directory, after
 
 
 def code_fingerprint() -> str:
-    """A digest of the SQL the model is built with: a changed model means a full rebuild."""
+    """A digest of the SQL the model and the snapshot are built with: a change means a full rebuild."""
     h = hashlib.sha256()
-    for folder in ("base", "staging", "core", "marts"):
+    for folder in ("base", "staging", "core", "marts", "publish"):
         for path in sorted((SQL / folder).glob("*.sql")):
             h.update(path.read_bytes())
     return h.hexdigest()[:16]

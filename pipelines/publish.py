@@ -9,6 +9,8 @@ either the old snapshot or the new one, never half of one (rename is atomic).
 from __future__ import annotations
 
 import os
+import re
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -37,6 +39,7 @@ select
     l.exported_at,
     l.loaded_at,
     (select load_id from main.pipeline_state where stage = 'model') as model_load_id,
+    (select inputs from main.pipeline_state where stage = 'model') as model_inputs,
     (select load_id from main.pipeline_state where stage = 'validate') as validated_load_id,
     (select max(run_id) from main.validation_runs) as validation_run_id,
     (select count(*) from main.load_log where status = 'loaded' and load_id <= l.load_id) as loads,
@@ -46,13 +49,78 @@ left join main.load_log as l using (load_id);
 """
 
 
-def _swap(con: duckdb.DuckDBPyConnection, target: Path, sql: str) -> Path:
-    """Write a new snapshot file next to target with sql (schema `pub`), then rename it over target."""
+# Tables of the public snapshot updated in a copy of the previous one instead of written anew:
+# append-only ones get their new rows; the EDMS document tables the rows of the documents that
+# the model rebuilt since the previous snapshot (`pub_changed`: their key_hash).
+APPEND_ONLY = {"violations": "run_id"}
+BY_DOCUMENT = {
+    "documents": "key_hash in (select key_hash from pub_changed)",
+    "task_assignments": "source <> 'edms' or task_id in (select document_id from pub_changed_ids)",
+    "status_history": "task_id not like 'edms/%' or task_id in (select document_id from pub_changed_ids)",
+}
+_CREATE = re.compile(r"^create\s+table\s+pub\.(\w+)\s+as\s+(.*)$", re.IGNORECASE | re.DOTALL)
+
+
+def _statements(sql: str) -> list[str]:
+    """The statements of a SQL text, without comment lines."""
+    con = duckdb.connect()
+    try:
+        return ["\n".join(line for line in st.query.strip().splitlines()
+                          if not line.lstrip().startswith("--")).strip().rstrip(";")
+                for st in con.extract_statements(sql)]
+    finally:
+        con.close()
+
+
+def _delta_sql(con: duckdb.DuckDBPyConnection, sql: str) -> str | None:
+    """The statements that bring the attached copy of the previous snapshot (`pub`) up to date,
+    or None when it cannot be updated (built from another model, or not by this code)."""
+    prev = db.one(con, "select model_load_id, model_inputs from pub.snapshot_info") \
+        if db.one(con, "select count(*) from duckdb_columns() where database_name = 'pub' "
+                       "and table_name = 'snapshot_info' and column_name = 'model_inputs'")[0] else None
+    model = db.one(con, "select load_id, inputs from main.pipeline_state where stage = 'model'")
+    if not prev or not model or prev[1] != model[1] or prev[0] is None or prev[0] > model[0]:
+        return None
+    out = [f"create or replace temp table pub_changed as select distinct key_hash from main.raw_edms "
+           f"where load_id > {int(prev[0])}",
+           "create or replace temp table pub_changed_ids as "
+           "select document_id from pub.documents where key_hash in (select key_hash from pub_changed) union "
+           "select document_id from main.documents where key_hash in (select key_hash from pub_changed)"]
+    for st in _statements(sql):
+        m = _CREATE.match(st)
+        if not m:
+            out.append(st)
+        elif m[1] in APPEND_ONLY:
+            key = APPEND_ONLY[m[1]]
+            out.append(f"insert into pub.{m[1]} select * from ({m[2]}) "
+                       f"where {key} > (select coalesce(max({key}), 0) from pub.{m[1]})")
+        elif m[1] in BY_DOCUMENT:
+            out += [f"delete from pub.{m[1]} where {BY_DOCUMENT[m[1]]}",
+                    f"insert into pub.{m[1]} select * from ({m[2]}) where {BY_DOCUMENT[m[1]]}"]
+        else:
+            out.append(f"create or replace table pub.{m[1]} as {m[2]}")
+    out += ["drop table temp.pub_changed", "drop table temp.pub_changed_ids"]
+    return ";\n".join(out) + ";"
+
+
+def _swap(con: duckdb.DuckDBPyConnection, target: Path, sql: str, delta: bool = False) -> Path:
+    """Write a new snapshot file next to target with sql (schema `pub`), then rename it over target.
+
+    delta: start from a copy of the current snapshot and update only what changed (see _delta_sql);
+    a full write when that is not possible.
+    """
     tmp = target.with_name(target.name + ".tmp")
     tmp.unlink(missing_ok=True)
+    if delta and target.exists():
+        shutil.copyfile(target, tmp)
     con.execute(f"attach '{tmp}' as pub")
     try:
-        con.execute(sql)
+        update = _delta_sql(con, sql) if tmp.exists() and delta else None
+        if update is None and delta and target.exists():
+            con.execute("detach pub")
+            tmp.unlink()
+            con.execute(f"attach '{tmp}' as pub")
+        con.execute(update or sql)
     finally:
         con.execute("detach pub")
     comment = duckdb.connect(str(tmp))
@@ -70,14 +138,7 @@ def macros_sql() -> str:
     params = settings.sql_params()
     out = []
     for path in sorted((SQL / "marts").glob("*.sql")):
-        con = duckdb.connect()
-        try:
-            statements = con.extract_statements(db.render(path.read_text(encoding="utf-8"), params))
-        finally:
-            con.close()
-        for st in statements:
-            text = st.query.strip()
-            body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
+        for body in _statements(db.render(path.read_text(encoding="utf-8"), params)):
             if body.lstrip().lower().startswith("create or replace macro "):
                 out.append(body.replace("create or replace macro ", "create or replace macro pub.", 1) + ";")
     return "\n".join(out)
@@ -96,7 +157,8 @@ def publish(con: duckdb.DuckDBPyConnection, db_path: Path | str, done=None) -> t
     info = SNAPSHOT_INFO.format(load_id=int(load_id))
     # the measure travels with the data: reports and analysts on the snapshot recompute any past date
     public = _swap(con, public_path(db_path),
-                   (SQL / "publish" / "public.sql").read_text(encoding="utf-8") + "\n" + macros_sql() + info)
+                   (SQL / "publish" / "public.sql").read_text(encoding="utf-8") + "\n" + macros_sql() + info,
+                   delta=True)
     stages.kill_point("publish")
     restricted = _swap(con, restricted_path(db_path), """
         create table pub.appeals as select * from main.appeals;

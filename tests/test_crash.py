@@ -127,3 +127,13 @@ def test_the_snapshot_says_which_load_it_reflects(after_first):
         con.close()
     assert (load_id, model_load, validated) == (last, last, last)
     assert name == FIRST[-1].name
+
+
+def test_a_snapshot_updated_in_place_equals_one_written_anew(after_first, reference, tmp_path):
+    # the reference's snapshot was updated from the first one; written anew it must hold the same
+    db = _copy(after_first, tmp_path)
+    assert tartip("ingest", *SECOND, "--db", db).returncode == 0
+    publish.public_path(db).unlink()
+    again = tartip("refresh", "--db", db)
+    assert "published" in again.stdout
+    assert_same(state_of(db), reference)
