@@ -198,9 +198,8 @@ def build(con: duckdb.DuckDBPyConnection, directory: org.Directory, since: int |
     step = progress.stage if progress else (lambda what: None)
     con.begin()
     try:
-        if since is None:
-            step("model: reference tables")
-            write_reference(con, directory)
+        step("model: reference tables")
+        write_reference(con, directory)
         step("model: unit names")
         _write_names(con, directory, since)
         if since is None:
