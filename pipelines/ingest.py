@@ -45,7 +45,9 @@ def run(inputs: list[Path], db_path: Path, org_file: Path, echo=click.echo, vali
     ok = True
     try:
         db.init(con)
-        with stages.Progress(con) as progress:
+        with stages.Progress(con, enabled=None if echo is click.echo else False) as progress:
+            if echo is click.echo:
+                echo = progress.echo
             for path in files:
                 progress.stage(f"ingest: {Path(path).name}")
                 try:

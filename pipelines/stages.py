@@ -67,6 +67,9 @@ class Progress:
 
     def __enter__(self) -> Progress:
         if self.enabled:
+            # DuckDB counts the running query's progress only with its bar on; it prints nothing
+            self.con.execute("set enable_progress_bar = true; set enable_progress_bar_print = false")
+            self._lock = threading.Lock()
             self._thread = threading.Thread(target=self._run, daemon=True)
             self._thread.start()
         return self
@@ -76,6 +79,15 @@ class Progress:
         if self._thread:
             self._thread.join()
             click.echo("\r\033[K", nl=False, err=True)
+
+    def echo(self, message: str = "", err: bool = False) -> None:
+        """Print a line of the summary, clearing the progress line first."""
+        if self._thread:
+            with self._lock:
+                click.echo("\r\033[K", nl=False, err=True)
+                click.echo(message, err=err)
+        else:
+            click.echo(message, err=err)
 
     def stage(self, what: str) -> None:
         """Say what is being done now (the clock restarts)."""
@@ -92,7 +104,8 @@ class Progress:
             except (duckdb.Error, RuntimeError):
                 pct = -1
             done = f" — query {pct:.0f}%" if pct is not None and pct >= 0 else ""
-            click.echo(f"\r\033[K{self.what}{done} — {self.elapsed():.1f} s", nl=False, err=True)
+            with self._lock:
+                click.echo(f"\r\033[K{self.what}{done} — {self.elapsed():.1f} s", nl=False, err=True)
 
 
 def catch_up(con: duckdb.DuckDBPyConnection, db_path: Path, org_file: Path, directory, echo=click.echo,
@@ -127,7 +140,8 @@ def catch_up(con: duckdb.DuckDBPyConnection, db_path: Path, org_file: Path, dire
 
         started = time.perf_counter()
         progress.stage("validate: rules of the regulation")
-        run_id, results, docs = validation.run(con, docs_root=validation.docs_root_for(db_path), done=v_want)
+        run_id, results, docs = validation.run(con, docs_root=validation.docs_root_for(db_path), done=v_want,
+                                             progress=progress)
         echo(f"validation run #{run_id}: "
              f"{sum(r.violations for r in results if r.rule.severity == 'error'):,} errors, "
              f"{sum(r.violations for r in results if r.rule.severity == 'warning'):,} warnings"

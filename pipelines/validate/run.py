@@ -41,11 +41,12 @@ def default_as_of(con: duckdb.DuckDBPyConnection) -> dt.date:
 
 
 def run(con: duckdb.DuckDBPyConnection, rule_ids: list[str] | None = None, as_of: dt.date | None = None,
-        docs_root: Path | None = None, done=None) -> tuple[int, list[RuleResult], Path | None]:
+        docs_root: Path | None = None, done=None, progress=None) -> tuple[int, list[RuleResult], Path | None]:
     """Check the rules on the loaded data in one transaction; return (run id, results, Data Docs index).
 
     docs_root: where to build the Data Docs (None: run the suites without building them).
     done: the stages.State to record in the same transaction (the pipeline's validate stage).
+    progress: a stages.Progress told which rule or suite runs.
     """
     from pipelines import stages
 
@@ -63,17 +64,22 @@ def run(con: duckdb.DuckDBPyConnection, rule_ids: list[str] | None = None, as_of
     docs_index = None
     con.begin()
     try:
+        step = progress.stage if progress else (lambda what: None)
         for rule in rules:
             if rule.kind == "deadline":
+                step(f"validate: {rule.id}")
                 t = time.perf_counter()
                 checked, bad = deadlines.run(con, rule, run_id, as_of)
                 results[rule.id] = RuleResult(rule, checked, bad, time.perf_counter() - t)
         suites = {r.suite for r in rules if r.kind != "deadline"}
         if suites:
+            step("validate: starting Great Expectations")
             ctx = expectations.context(docs_root)
             for path in expectations.suite_files():
                 t = time.perf_counter()
-                for outcomes in expectations.run_suite(ctx, con, path):
+                step(f"validate: suite {path.stem}")
+                for chunk, outcomes in enumerate(expectations.run_suite(ctx, con, path), 1):
+                    step(f"validate: suite {path.stem}, {chunk} chunk(s) checked")
                     spent = (time.perf_counter() - t) / max(len(outcomes), 1)
                     for o in outcomes:
                         if o.rule_id not in by_id:
@@ -87,6 +93,7 @@ def run(con: duckdb.DuckDBPyConnection, rule_ids: list[str] | None = None, as_of
             if docs_root:
                 from pipelines.validate import docs_offline
 
+                step("validate: Data Docs")
                 ctx.build_data_docs()
                 docs_index = docs_root / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
                 docs_offline.localise(docs_index.parent)
