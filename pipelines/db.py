@@ -24,9 +24,10 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
     if read_only:
         return duckdb.connect(str(path), read_only=True)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    # a cap that keeps a national-scale run (10M cards) under 4 GiB with GX's frames beside it:
+    # a cap under 4 GiB for a national-scale run (10M cards), GX's frames beside it (2 GB ran the
+    # marts out of memory at that scale):
     # big loads, model builds and validation frames spill to disk instead
-    limit = os.environ.get("TARTIP_MEMORY_LIMIT", "2GB")
+    limit = os.environ.get("TARTIP_MEMORY_LIMIT", "3GB")
     return duckdb.connect(str(path), config={"memory_limit": limit})
 
 
