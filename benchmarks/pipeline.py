@@ -87,8 +87,10 @@ def day_export(src: Path, out: Path, delimiter: str, title_lines: int, rows: int
 def fresh(work: Path, name: str) -> Path:
     """A database path with no files behind it yet."""
     db = work / f"{name}.duckdb"
-    for f in work.glob(f"{name}*"):
-        shutil.rmtree(f) if f.is_dir() else f.unlink()
+    for f in (db, db.with_name(f"{name}.duckdb.wal"), db.with_name(f"{name}.public.duckdb"),
+              db.with_name(f"{name}.restricted.duckdb")):
+        f.unlink(missing_ok=True)
+    shutil.rmtree(work / f"{name}_docs", ignore_errors=True)
     return db
 
 
