@@ -41,7 +41,7 @@ serve: install   ## dashboard on http://localhost:8501
 lint: install
 	$(VENV)/bin/ruff check pipelines dashboards tests benchmarks
 
-test: install test-deps lint   ## lint and the whole test suite, browser tests included (what .ci/run calls)
+test: install system-deps lint   ## lint and the whole test suite, browser tests included (what .ci/run calls)
 	$(VENV)/bin/pytest -q
 
 bench: install   ## benchmarks (national scale: needs ~3 GB of disk and some minutes)
