@@ -10,6 +10,7 @@ from dashboards import queries, ui
 from dashboards.views import report_section
 from pipelines.calendar import month_end, previous_month
 from pipelines.i18n import fmt_date, fmt_int, fmt_pct, missing
+from pipelines.report.deck import fmt_pp
 
 
 def render(ctx) -> None:
@@ -28,7 +29,8 @@ def render(ctx) -> None:
     rate, prev_rate = now.get("on_time_rate"), before.get("on_time_rate")
     delta = None
     if not missing(rate) and not missing(prev_rate):
-        delta = f"{(rate - prev_rate) * 100:+.1f} п.п." if ctx.lang != "en" else f"{(rate - prev_rate) * 100:+.1f} pp"
+        # Streamlit reads the sign from an ASCII minus (arrow and colour of the delta)
+        delta = f"{fmt_pp(rate - prev_rate, ctx.lang).replace('−', '-')} {ctx.t('pp')}"
     tiles = [("rate", ctx.t("on_time_rate"), fmt_pct(rate, ctx.lang), delta),
              ("overdue", ctx.t("overdue_now"), fmt_int(n_overdue["n"].iloc[0], ctx.lang), None),
              ("soon", ctx.t("due_next_5"), fmt_int(n_soon["n"].iloc[0], ctx.lang), None),
