@@ -74,7 +74,7 @@ def sidebar(lang: str) -> Context:
     info = data.query(*queries.data_as_of())
     as_of = info["as_of"].iloc[0].date() if hasattr(info["as_of"].iloc[0], "date") else info["as_of"].iloc[0]
     last = info["last_loaded_at"].iloc[0]
-    role = st.session_state.get("role") or auth.default_role()
+    role = data.session().role
     months = months_back(as_of)
     st.sidebar.header(t("filters", lang))
     orgs = data.query(*queries.organisations())
@@ -139,21 +139,3 @@ def sidebar(lang: str) -> Context:
     f = queries.Filters(date_from, date_to, tuple(deps), tuple(blks), tuple(srcs), tuple(mts), (org,))
     return Context(lang, f, role, as_of, last, month if not custom else date_from.replace(day=1), org_names, basis)
 
-
-def login_box(lang: str) -> None:
-    """A simple login in the sidebar; the role decides what is masked."""
-    role = st.session_state.get("role")
-    with st.sidebar.expander(f"{t('role', lang)}: {(role or auth.default_role()).title[LANGS.index(lang)]}"):
-        if role:
-            if st.button(t("logout", lang), key="logout"):
-                st.session_state.pop("role")
-                st.rerun()
-            return
-        user = st.text_input(t("user", lang), key="login_user")
-        password = st.text_input(t("password", lang), type="password", key="login_password")
-        if st.button(t("login", lang), key="login_button"):
-            r = auth.login(user, password)
-            if r:
-                st.session_state["role"] = r
-                st.rerun()
-            st.error(t("bad_login", lang))
