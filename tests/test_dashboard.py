@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from pathlib import Path
@@ -10,10 +11,12 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipelines import publish
+from dashboards import auth
+from pipelines import audit, publish, users
 from pipelines.i18n import t
+from tests.conftest import PASSWORD
 
-PAGES = ["overview", "departments", "protocols", "appeals", "quality", "sql_console", "slides"]
+PAGES = ["overview", "departments", "protocols", "appeals", "quality", "sql_console", "slides", "audit"]
 
 
 @pytest.fixture(scope="module")
@@ -32,10 +35,16 @@ def dashboard_db(tmp_path_factory):
     return db
 
 
-def run_page(page: str, db, lang: str = "ru", query: dict | None = None) -> AppTest:
-    """Render one page the way the app does, with the URL query given."""
+@pytest.fixture(autouse=True)
+def _users(users_file, monkeypatch):
+    """Every test here logs in against the test users file."""
+    monkeypatch.setenv("TARTIP_USERS", str(users_file))
 
-    def script(page, db, lang, query):
+
+def run_page(page: str, db, lang: str = "ru", query: dict | None = None, user: str = "head") -> AppTest:
+    """Log in as `user`, then render one page the way the app does, with the URL query given."""
+
+    def script(page, db, lang, query, user, password):
         import importlib
         import os
 
@@ -43,13 +52,15 @@ def run_page(page: str, db, lang: str = "ru", query: dict | None = None) -> AppT
 
         os.environ["TARTIP_DB"] = str(db)
         st.query_params.from_dict({"lang": lang, **(query or {})})
-        from dashboards import context
+        from dashboards import auth, context
 
+        if auth.current() is None:
+            assert auth.login(user, password) == "ok"
         lang = context.language()
         ctx = context.sidebar(lang)
         importlib.import_module(f"dashboards.views.{page}").render(ctx)
 
-    at = AppTest.from_function(script, args=(page, str(db), lang, query), default_timeout=60)
+    at = AppTest.from_function(script, args=(page, str(db), lang, query, user, PASSWORD), default_timeout=60)
     return at.run()
 
 
@@ -110,8 +121,8 @@ def test_sql_page_runs_and_refuses(dashboard_db):
     assert at.error and "COPY" in at.error[0].value
 
 
-def test_appeals_are_masked_for_a_viewer(dashboard_db):
-    at = run_page("appeals", dashboard_db, "ru", {"month": "2025-03"})
+def test_appeals_are_masked_for_an_analyst(dashboard_db):
+    at = run_page("appeals", dashboard_db, "ru", {"month": "2025-03"}, user="analyst")
     df = next(d.value for d in at.dataframe if t("reg_no", "ru") in d.value.columns)
     # the masked snapshot has initials only: no full name, no ИИН, no phone
     assert t("applicant_iin", "ru") not in df.columns and list(df[t("applicant", "ru")]) == ["И. И."]
@@ -127,6 +138,9 @@ def test_slides_step_through(dashboard_db):
 def test_empty_database_is_a_friendly_page(tmp_path, monkeypatch):
     monkeypatch.setenv("TARTIP_DB", str(tmp_path / "nothing.duckdb"))
     at = AppTest.from_file(str(Path(__file__).parent.parent / "dashboards" / "app.py"), default_timeout=30).run()
+    at.text_input(key="login_user").input("head")
+    at.text_input(key="login_password").input(PASSWORD)
+    at.button[0].click().run()
     assert not at.exception
     assert "tartip ingest" in at.info[0].value
 
@@ -161,3 +175,148 @@ def test_every_table_a_person_reads_is_in_their_language(dashboard_db, page, lan
         cells = df.astype(str).to_numpy().ravel().tolist()
         assert not {"None", "nan", "NaN", "NaT", "<NA>"} & set(cells), df.head()
         assert not df.isna().any().any(), df.head()
+
+
+APP = str(Path(__file__).parent.parent / "dashboards" / "app.py")
+
+
+def _app(db, monkeypatch) -> AppTest:
+    monkeypatch.setenv("TARTIP_DB", str(db))
+    return AppTest.from_file(APP, default_timeout=60).run()
+
+
+def _log_in(at: AppTest, user: str, password: str = PASSWORD) -> AppTest:
+    at.text_input(key="login_user").input(user)
+    at.text_input(key="login_password").input(password)
+    return at.button[0].click().run()
+
+
+def test_without_a_session_there_is_only_the_login_form(dashboard_db, monkeypatch):
+    at = _app(dashboard_db, monkeypatch)
+    assert not at.exception
+    assert [w.key for w in at.text_input] == ["login_user", "login_password"]
+    assert not at.get("plotly_chart") and not at.dataframe and not at.metric
+
+
+def test_login_opens_the_overview_and_logout_closes_it(dashboard_db, monkeypatch):
+    at = _log_in(_app(dashboard_db, monkeypatch), "head")
+    assert not at.exception and at.metric and at.get("plotly_chart")
+    at.button(key="logout").click().run()
+    assert not at.metric and [w.key for w in at.text_input] == ["login_user", "login_password"]
+    events = audit.read(dashboard_db)
+    assert {"login_ok", "logout"} <= set(events[events["user_name"] == "head"]["event"])
+
+
+def test_wrong_passwords_lock_the_account(dashboard_db, monkeypatch, users_file, tmp_path):
+    # a user of its own, so that the lock does not touch the other tests
+    path = tmp_path / "users.toml"
+    path.write_bytes(users_file.read_bytes())
+    users.add("lockme", "analyst", "the right password", path=path)
+    monkeypatch.setenv("TARTIP_USERS", str(path))
+    at = _app(dashboard_db, monkeypatch)
+    for _ in range(users.access()["max_failed_logins"]):
+        _log_in(at, "lockme", "a wrong password")
+        assert "Неверный" in at.error[0].value
+    _log_in(at, "lockme", "the right password")
+    assert "заблокирована" in at.error[0].value and not at.metric
+    log = audit.read(dashboard_db)
+    mine = log[log["user_name"] == "lockme"]
+    assert (mine["event"] == "login_failed").sum() == 5 and mine.iloc[0]["event"] == "login_locked"
+
+
+def test_an_idle_session_times_out(dashboard_db, monkeypatch):
+    at = _log_in(_app(dashboard_db, monkeypatch), "analyst")
+    assert at.metric
+    at.session_state["auth_session"].last_seen -= dt.timedelta(minutes=users.access()["session_timeout_minutes"] + 1)
+    at.run()
+    assert not at.metric and at.warning and "бездействия" in at.warning[0].value
+
+
+def test_pages_per_role(dashboard_db, monkeypatch):
+    for user, sql, audit_page in (("head", True, True), ("analyst", True, False), ("edu", False, False)):
+        at = _log_in(_app(dashboard_db, monkeypatch), user)
+        s = at.session_state["auth_session"]
+        pages = auth.allowed_pages(s.role)
+        assert ("sql" in pages, "audit" in pages) == (sql, audit_page), user
+
+
+def test_a_department_head_reads_only_the_own_unit(dashboard_db):
+    head = run_page("overview", dashboard_db, "ru", {"month": "2025-03"}, user="head")
+    head.button(key="tile_overdue").click().run()
+    edu = run_page("overview", dashboard_db, "ru", {"month": "2025-03"}, user="edu")
+    edu.button(key="tile_overdue").click().run()
+    everyone = head.dataframe[0].value
+    own = edu.dataframe[0].value
+    assert everyone["Подразделение" if "Подразделение" in everyone else "department_name_ru"].nunique() > 1
+    assert set(own["department_name_ru"]) == {"Отдел образования"}
+    assert set(own["reg_no"]) < set(everyone["reg_no"])
+    # the ranking still shows every unit's rate and rank
+    ranking = run_page("departments", dashboard_db, "ru", {"month": "2025-03"}, user="edu").dataframe[0].value
+    assert len(ranking) == 3
+    # no monthly report (it lists every unit) and no quarantine rows of other units
+    assert not any("due_count" in d.value.columns for d in edu.dataframe)
+    quality = run_page("quality", dashboard_db, "ru", {}, user="edu")
+    assert not any("row_as_read" in d.value.columns for d in quality.dataframe)
+
+
+def _read_as(db, user: str, what: str):
+    """Log in as a user and try one read the data layer may refuse; the outcome lands in session state."""
+
+    def script(db, user, password, what):
+        import os
+
+        import streamlit as st
+
+        os.environ["TARTIP_DB"] = str(db)
+        from dashboards import auth, data
+
+        assert auth.login(user, password) == "ok"
+        try:
+            if what == "restricted":
+                st.session_state["rows"] = len(data.query("select * from appeals", restricted=True))
+            else:
+                st.session_state["rows"] = len(data.run_sql("select * from tasks", limit=100, timeout=10).frame)
+        except data.AccessDenied as e:
+            st.session_state["denied"] = str(e)
+
+    return AppTest.from_function(script, args=(str(db), user, PASSWORD, what), default_timeout=60).run()
+
+
+@pytest.mark.parametrize(("user", "what", "allowed"), [
+    ("head", "restricted", True), ("analyst", "restricted", False), ("edu", "restricted", False),
+    ("analyst", "sql", True), ("edu", "sql", False), ("viewer", "sql", False),
+])
+def test_the_data_layer_enforces_the_role(dashboard_db, user, what, allowed):
+    at = _read_as(dashboard_db, user, what)
+    assert not at.exception
+    assert ("rows" in at.session_state) == allowed and ("denied" in at.session_state) != allowed
+    log = audit.read(dashboard_db)
+    mine = log[log["user_name"] == user]
+    if allowed:
+        assert mine.iloc[0]["event"] == ("restricted_data" if what == "restricted" else "sql_run")
+
+
+def test_a_download_is_logged_with_its_rows(dashboard_db):
+    at = run_page("appeals", dashboard_db, "ru", {"month": "2025-03"}, user="analyst")
+    next(b for b in at.get("download_button") if b.key == "appeals_list_csv").click().run()
+    log = audit.read(dashboard_db)
+    row = log[log["event"] == "download"].iloc[0]
+    assert row["user_name"] == "analyst" and row["detail"] == "appeals_list.csv" and row["rows"] == 1
+
+
+def test_a_page_that_fails_shows_a_short_message_and_no_traceback():
+    def script():
+        from dashboards import ui
+
+        def broken():
+            raise RuntimeError("/srv/secret/path.py exploded")
+
+        ui.guarded(broken, "kk")
+
+    at = AppTest.from_function(script, default_timeout=30).run()
+    assert not at.exception
+    text = at.error[0].value
+    assert text.startswith("Бетті көрсету мүмкін болмады") and re.search(r"\(код [0-9a-f]{8}\)", text)
+    shown = " ".join(str(getattr(e, "value", "")) for e in at.main)
+    assert len(at.error) == 1
+    assert "Traceback" not in shown and "/srv/secret" not in shown and "RuntimeError" not in shown
