@@ -26,6 +26,9 @@ from pipelines.i18n import t  # noqa: E402
 PAGES = {"overview": overview, "departments": departments, "protocols": protocols, "appeals": appeals,
          "quality": quality, "sql": sql_console, "slides": slides, "audit": audit}
 
+# every file that leaves goes through a logged download button: the tables' own CSV export is hidden
+NO_TABLE_EXPORT = '<style>[data-testid="stElementToolbar"] button[aria-label="Download as CSV"]{display:none}</style>'
+
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
@@ -64,6 +67,7 @@ def main() -> None:
         st.info(f"**{t('empty_title', lang)}**\n\n{t('empty_body', lang)}")
         auth.account_box(lang, session)
         return
+    st.html(NO_TABLE_EXPORT)
     ctx = context.sidebar(lang)
     auth.account_box(lang, session)
     nav = st.navigation(routes(auth.allowed_pages(session.role),
