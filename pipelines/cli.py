@@ -201,6 +201,18 @@ def _audit(db_path: Path | None, event: str, name: str, role: str | None = None)
     audit.record(db_path or paths.default_db(), event, name, role, detail=f"by {getpass.getuser()} (cli)")
 
 
+def _change(db_path: Path | None, event: str, name: str, fn, *args):
+    """Apply one change to the users file (a refusal is the command's error) and log it."""
+    from pipelines import users
+
+    try:
+        result = fn(*args)
+    except users.UsersError as e:
+        raise click.ClickException(str(e)) from e
+    _audit(db_path, event, name, getattr(result, "role", None))
+    return result
+
+
 @users_cmd.command(name="add")
 @click.argument("name")
 @click.option("--role", "role_name", required=True, help="A role of data/roles.toml (head, org_inspection, "
@@ -221,12 +233,8 @@ def users_add(name, role_name, unit, email, sso_only, password_stdin, users_file
     """
     from pipelines import users
 
-    try:
-        password = None if sso_only else _new_password(password_stdin)
-        u = users.add(name, role_name, password, unit, email, users_file)
-    except users.UsersError as e:
-        raise click.ClickException(str(e)) from e
-    _audit(db_path, "user_added", u.name, u.role)
+    password = None if sso_only else _new_password(password_stdin)
+    u = _change(db_path, "user_added", name, users.add, name, role_name, password, unit, email, users_file)
     click.echo(f"{u.name}: {u.role}{' ' + u.unit if u.unit else ''} -> {users_file or users.users_path()}")
 
 
@@ -244,11 +252,7 @@ def users_passwd(name, password_stdin, users_file, db_path) -> None:
     """
     from pipelines import users
 
-    try:
-        users.set_password(name, _new_password(password_stdin), users_file)
-    except users.UsersError as e:
-        raise click.ClickException(str(e)) from e
-    _audit(db_path, "password_changed", name)
+    _change(db_path, "password_changed", name, users.set_password, name, _new_password(password_stdin), users_file)
     click.echo(f"{name}: password changed / пароль изменён")
 
 
@@ -265,11 +269,7 @@ def users_remove(name, users_file, db_path) -> None:
     """
     from pipelines import users
 
-    try:
-        users.remove(name, users_file)
-    except users.UsersError as e:
-        raise click.ClickException(str(e)) from e
-    _audit(db_path, "user_removed", name)
+    _change(db_path, "user_removed", name, users.remove, name, users_file)
     click.echo(f"{name}: removed / удалён")
 
 

@@ -320,3 +320,28 @@ def test_a_page_that_fails_shows_a_short_message_and_no_traceback():
     shown = " ".join(str(getattr(e, "value", "")) for e in at.main)
     assert len(at.error) == 1
     assert "Traceback" not in shown and "/srv/secret" not in shown and "RuntimeError" not in shown
+
+
+@pytest.fixture
+def anonymous_viewer(tmp_path, monkeypatch):
+    """A roles file that lets visitors in as `viewer` without a login (never the shipped default)."""
+    from pipelines.paths import DATA
+
+    roles = tmp_path / "roles.toml"
+    roles.write_text((DATA / "roles.toml").read_text(encoding="utf-8").replace(
+        'anonymous_role = ""', 'anonymous_role = "viewer"'), encoding="utf-8")
+    monkeypatch.setenv("TARTIP_ROLES", str(roles))
+    users.config.cache_clear()
+    yield
+    users.config.cache_clear()
+
+
+def test_an_anonymous_role_only_when_the_config_allows_it(dashboard_db, monkeypatch, anonymous_viewer):
+    at = _app(dashboard_db, monkeypatch)
+    assert not at.exception and at.metric  # no login asked
+    s = at.session_state["auth_session"]
+    assert s.via == "anonymous" and s.role.name == "viewer"
+    assert "sql" not in auth.allowed_pages(s.role) and "audit" not in auth.allowed_pages(s.role)
+    monkeypatch.delenv("TARTIP_ROLES")
+    users.config.cache_clear()
+    assert users.anonymous_role() is None  # the shipped roles file asks for a login
