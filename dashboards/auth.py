@@ -100,6 +100,8 @@ def current() -> Session | None:
             record("timeout", s=s)
             st.session_state.pop(KEY)
             st.session_state["timed_out"] = True
+            if s.via == "sso":  # else the identity cookie would log the session straight back in
+                st.logout()
             s = None
     if s is None:
         s = _sso_session()

@@ -74,7 +74,8 @@ def sidebar(lang: str) -> Context:
     info = data.query(*queries.data_as_of())
     as_of = info["as_of"].iloc[0].date() if hasattr(info["as_of"].iloc[0], "date") else info["as_of"].iloc[0]
     last = info["last_loaded_at"].iloc[0]
-    role = data.session().role
+    session = data.session()
+    role = session.role
     months = months_back(as_of)
     st.sidebar.header(t("filters", lang))
     orgs = data.query(*queries.organisations())
@@ -108,6 +109,8 @@ def sidebar(lang: str) -> Context:
                            strict=True))
     labels = data.query("select kind, code, name_kk, name_ru, name_en from labels")
     label = {(r.kind, r.code): getattr(r, f"name_{lang}") for r in labels.itertuples()}
+    if session.scope and not _param("dept"):  # a department head starts on the own unit (may widen to ranks)
+        _init("deps", [session.scope])
     for key, param in (("deps", "dept"), ("blocks", "block"), ("sources", "source"), ("mtypes", "mtype")):
         _init(key, _list_param(param))
     deps = st.sidebar.multiselect(t("department", lang), list(executing["department_code"]), key="deps",

@@ -241,18 +241,22 @@ def test_pages_per_role(dashboard_db, monkeypatch):
 
 
 def test_a_department_head_reads_only_the_own_unit(dashboard_db):
-    head = run_page("overview", dashboard_db, "ru", {"month": "2025-03"}, user="head")
+    # both ask for two units in the URL: the server gives the department head its own only
+    two = {"month": "2025-03", "dept": "DEP-CULT,DEP-EDU"}
+    head = run_page("overview", dashboard_db, "ru", two, user="head")
     head.button(key="tile_overdue").click().run()
-    edu = run_page("overview", dashboard_db, "ru", {"month": "2025-03"}, user="edu")
+    edu = run_page("overview", dashboard_db, "ru", two, user="edu")
     edu.button(key="tile_overdue").click().run()
     everyone = head.dataframe[0].value
     own = edu.dataframe[0].value
-    assert everyone["Подразделение" if "Подразделение" in everyone else "department_name_ru"].nunique() > 1
+    assert set(everyone["department_name_ru"]) == {"Отдел образования", "Отдел культуры и развития языков"}
     assert set(own["department_name_ru"]) == {"Отдел образования"}
     assert set(own["reg_no"]) < set(everyone["reg_no"])
-    # the ranking still shows every unit's rate and rank
-    ranking = run_page("departments", dashboard_db, "ru", {"month": "2025-03"}, user="edu").dataframe[0].value
-    assert len(ranking) == 3
+    # the filter starts on the own unit; cleared, the ranking shows every unit's rate and rank
+    dep = run_page("departments", dashboard_db, "ru", {"month": "2025-03"}, user="edu")
+    assert dep.session_state["deps"] == ["DEP-EDU"] and len(dep.dataframe[0].value) == 1
+    dep.multiselect(key="deps").set_value([]).run()
+    assert len(dep.dataframe[0].value) == 3
     # no monthly report (it lists every unit) and no quarantine rows of other units
     assert not any("due_count" in d.value.columns for d in edu.dataframe)
     quality = run_page("quality", dashboard_db, "ru", {}, user="edu")
