@@ -14,8 +14,9 @@ from dashboards import auth
 from pipelines import paths, sandbox, users
 from pipelines.publish import public_path, restricted_path
 
-# aggregates a unit-scoped role reads whole: the ranking of every unit (its rates and ranks)
-WHOLE = {"daily_execution", "execution_rates", "execution_summary"}
+# what a unit-scoped role reads whole: the aggregates of the ranking (every unit's rates and ranks) and the
+# directory of units (their names)
+WHOLE = {"daily_execution", "execution_rates", "execution_summary", "departments"}
 # record-level tables without a department column, limited through the tasks of the unit
 THROUGH_TASKS = {"documents": "reg_no in (select reg_no from {db}.main.tasks where source = 'edms' and {own})",
                  "status_history": "task_id in (select task_id from {db}.main.tasks where {own})",
