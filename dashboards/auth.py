@@ -77,10 +77,15 @@ def sso_configured() -> bool:
 
 
 def _sso_session() -> Session | None:
-    """The session of a user the identity provider logged in, mapped to a role by e-mail in the users file."""
+    """The session of a user the identity provider logged in (Streamlit's st.user), if any."""
     if not (sso_configured() and st.user.is_logged_in):
         return None
-    email = st.user.get("email")
+    return sso_login(st.user.get("email"))
+
+
+def sso_login(email: str | None) -> Session | None:
+    """Open the session of the users-file entry with this e-mail (its role and unit); an e-mail that is
+    not there is refused and logged once per browser session."""
     user = users.by_email(email)
     if user is None:
         if not st.session_state.get("sso_refused"):

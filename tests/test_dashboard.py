@@ -350,3 +350,26 @@ def test_an_anonymous_role_only_when_the_config_allows_it(dashboard_db, monkeypa
     monkeypatch.delenv("TARTIP_ROLES")
     users.config.cache_clear()
     assert users.anonymous_role() is None  # the shipped roles file asks for a login
+
+
+def test_single_sign_on_maps_the_e_mail_to_a_role(dashboard_db):
+    def script(db):
+        import os
+
+        import streamlit as st
+
+        os.environ["TARTIP_DB"] = str(db)
+        from dashboards import auth
+
+        known = auth.sso_login("EDU@otyrar.example")  # the provider's spelling of the users file's e-mail
+        st.session_state["known"] = (known.user, known.role.name, known.scope, known.via)
+        st.session_state.pop(auth.KEY)
+        st.session_state["unknown"] = auth.sso_login("stranger@otyrar.example")
+
+    at = AppTest.from_function(script, args=(str(dashboard_db),), default_timeout=30).run()
+    assert not at.exception
+    assert at.session_state["known"] == ("edu", "department_head", "DEP-EDU", "sso")
+    assert at.session_state["unknown"] is None
+    log = audit.read(dashboard_db)
+    refused = log[log["user_name"] == "stranger@otyrar.example"].iloc[0]
+    assert refused["event"] == "login_failed" and "sso" in refused["detail"]
