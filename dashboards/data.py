@@ -1,5 +1,7 @@
-"""Short-lived read-only access to the published snapshot (never blocks `tartip ingest`), cached, and the
-one place where a session's role is enforced on what is read: login, unit scope, restricted data, SQL."""
+"""Short-lived read-only reads of the published snapshot (never block `tartip ingest`), cached, as the role allows."""
+
+# The one place where a role is enforced on what is read: no session, no data; a unit-scoped role reads
+# its unit's records; the restricted snapshot and the SQL sandbox only for the roles that may.
 
 from __future__ import annotations
 

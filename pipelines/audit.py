@@ -1,8 +1,7 @@
-"""The audit log: an append-only, hash-chained table in its own small DuckDB file beside the database.
+"""The audit log: an append-only, hash-chained table in its own small DuckDB file beside the database."""
 
-It lives apart from the database and the published snapshots, so that republishing never loses it and
-a dashboard writing to it never blocks `tartip ingest`; every write is one short connection.
-"""
+# It lives apart from the database and the published snapshots, so that republishing never loses it and
+# a dashboard writing to it never blocks `tartip ingest`; every write is one short connection.
 
 from __future__ import annotations
 
