@@ -86,3 +86,9 @@ def users_file(tmp_path_factory) -> Path:
     users.write(users.UsersFile({name: users.User(name, role, unit, f"{name}@otyrar.example", hashed)
                                  for name, (role, unit) in ROLE_USERS.items()}), path)
     return path
+
+
+@pytest.fixture(autouse=True)
+def _test_users(users_file, monkeypatch):
+    """Every test that renders a page logs in against the test users file (never a real one)."""
+    monkeypatch.setenv("TARTIP_USERS", str(users_file))

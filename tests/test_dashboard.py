@@ -35,12 +35,6 @@ def dashboard_db(tmp_path_factory):
     return db
 
 
-@pytest.fixture(autouse=True)
-def _users(users_file, monkeypatch):
-    """Every test here logs in against the test users file."""
-    monkeypatch.setenv("TARTIP_USERS", str(users_file))
-
-
 def run_page(page: str, db, lang: str = "ru", query: dict | None = None, user: str = "head") -> AppTest:
     """Log in as `user`, then render one page the way the app does, with the URL query given."""
 
