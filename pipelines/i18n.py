@@ -143,6 +143,9 @@ T = {
                      "Цепочка журнала нарушена на записи №{n}: записи изменены или удалены.",
                      "The log's chain breaks at event {n}: entries were changed or deleted."),
     "audit_event": ("Оқиға", "Событие", "Event"),
+    "event_no": ("Жазба №", "№ записи", "Event no"),
+    "event_at": ("Уақыты (UTC)", "Время (UTC)", "Time (UTC)"),
+    "row_count": ("Жолдар саны", "Строк", "Rows"),
     "nothing": ("Деректер жоқ", "Нет данных", "Nothing to show"),
     "count": ("Саны", "Количество", "Count"),
     "rule": ("Ереже", "Правило", "Rule"),
@@ -359,6 +362,8 @@ COLUMNS = {
     "applicant_iin": "applicant_iin", "applicant_phone": "applicant_phone", "forwarded_to": "forwarded_to",
     "forwarded_at": "forwarded_at", "answered_at": "answered_at", "result": "result", "source": "source",
     "period": "period", "data_date": "as_of_date", "files": "files",
+    "event_id": "event_no", "event_at": "event_at", "user_name": "user", "role": "role", "event": "audit_event",
+    "detail": "detail", "rows": "row_count",
 }
 VALUES = {  # codes inside cells shown as words
     "outcome": {k: k for k in ("on_time", "late", "overdue", "open")},

@@ -243,9 +243,10 @@ def test_a_department_head_reads_only_the_own_unit(dashboard_db):
     edu.button(key="tile_overdue").click().run()
     everyone = head.dataframe[0].value
     own = edu.dataframe[0].value
-    assert set(everyone["department_name_ru"]) == {"Отдел образования", "Отдел культуры и развития языков"}
-    assert set(own["department_name_ru"]) == {"Отдел образования"}
-    assert set(own["reg_no"]) < set(everyone["reg_no"])
+    dep, reg = t("department", "ru"), t("reg_no", "ru")
+    assert set(everyone[dep]) == {"Отдел образования", "Отдел культуры и развития языков"}
+    assert set(own[dep]) == {"Отдел образования"}
+    assert set(own[reg]) < set(everyone[reg])
     # the filter starts on the own unit; cleared, the ranking shows every unit's rate and rank
     dep = run_page("departments", dashboard_db, "ru", {"month": "2025-03"}, user="edu")
     assert dep.session_state["deps"] == ["DEP-EDU"] and len(dep.dataframe[0].value) == 1
