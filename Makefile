@@ -35,8 +35,8 @@ demo: install   ## write the 2025 demo exports of Otyrar district into $(DEMO)
 ingest: install   ## load the demo exports into $(DB)
 	$(TARTIP) ingest $(DEMO) --db $(DB)
 
-serve: install   ## dashboard on http://localhost:8501
-	$(TARTIP) serve --db $(DB)
+serve: install   ## dashboard on http://localhost:8501 (the demo users `make demo` wrote; see the README for real ones)
+	$(TARTIP) serve --db $(DB) $(if $(wildcard $(DEMO)/users.toml),--users $(DEMO)/users.toml)
 
 lint: install
 	$(VENV)/bin/ruff check pipelines dashboards tests benchmarks

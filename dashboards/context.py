@@ -75,7 +75,8 @@ def sidebar(lang: str) -> Context:
     info = data.query(*queries.data_as_of())
     as_of = info["as_of"].iloc[0].date() if hasattr(info["as_of"].iloc[0], "date") else info["as_of"].iloc[0]
     last = info["last_loaded_at"].iloc[0]
-    role = st.session_state.get("role") or auth.default_role()
+    session = data.session()
+    role = session.role
     months = months_back(as_of)
     st.sidebar.header(t("filters", lang))
     orgs = data.query(*queries.organisations())
@@ -109,6 +110,8 @@ def sidebar(lang: str) -> Context:
                            strict=True))
     labels = data.query("select kind, code, name_kk, name_ru, name_en from labels")
     label = {(r.kind, r.code): getattr(r, f"name_{lang}") for r in labels.itertuples()}
+    if session.scope and not _param("dept"):  # a department head starts on the own unit (may widen to ranks)
+        _init("deps", [session.scope])
     for key, param in (("deps", "dept"), ("blocks", "block"), ("sources", "source"), ("mtypes", "mtype")):
         _init(key, _list_param(param))
     deps = st.sidebar.multiselect(t("department", lang), list(executing["department_code"]), key="deps",
@@ -153,21 +156,3 @@ def snapshot_line(lang: str) -> None:
         st.sidebar.caption(f"{t('snapshot_load', lang)} #{r['load_id']} · {r['file_name']} · "
                            f"{r['published_at']:%d.%m.%Y %H:%M}")
 
-
-def login_box(lang: str) -> None:
-    """A simple login in the sidebar; the role decides what is masked."""
-    role = st.session_state.get("role")
-    with st.sidebar.expander(f"{t('role', lang)}: {(role or auth.default_role()).title[LANGS.index(lang)]}"):
-        if role:
-            if st.button(t("logout", lang), key="logout"):
-                st.session_state.pop("role")
-                st.rerun()
-            return
-        user = st.text_input(t("user", lang), key="login_user")
-        password = st.text_input(t("password", lang), type="password", key="login_password")
-        if st.button(t("login", lang), key="login_button"):
-            r = auth.login(user, password)
-            if r:
-                st.session_state["role"] = r
-                st.rerun()
-            st.error(t("bad_login", lang))

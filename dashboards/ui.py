@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
+import uuid
 
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboards import data
+from dashboards import auth, data
 from pipelines.i18n import VALUES, fmt_date, fmt_int, fmt_pct, missing, month_name, t
 from pipelines.i18n import columns as i18n_columns
 from pipelines.report import deck
+
+log = logging.getLogger("tartip.dashboard")
 
 PALETTE = ["#1f6feb", "#2da44e", "#d29922", "#cf222e", "#8250df", "#57606a"]
 OUTCOME_COLOURS = {"on_time": "#2da44e", "late": "#d29922", "overdue": "#cf222e", "open": "#8c959f"}
@@ -74,6 +78,17 @@ def readable(df: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, dict]:
     return out, config
 
 
+def guarded(render, lang: str, *args) -> None:
+    """Run a page (or the app): a failure shows a short message with a code in the user's language, and
+    the log keeps the traceback under that code. Streamlit's rerun and stop are not Exceptions: they pass."""
+    try:
+        render(*args)
+    except Exception:
+        code = uuid.uuid4().hex[:8]
+        log.exception("page failed [%s]", code)
+        st.error(t("page_failed", lang).format(code=code))
+
+
 def table(ctx, df: pd.DataFrame | None, key: str, columns: dict[str, str] | None = None) -> None:
     """A sortable table with headers in the reader's language (i18n.COLUMNS, or columns given), readable
     cells (readable()) and CSV / XLSX downloads of what is shown."""
@@ -95,11 +110,12 @@ def table(ctx, df: pd.DataFrame | None, key: str, columns: dict[str, str] | None
     st.dataframe(shown, hide_index=True, width="stretch", key=f"{key}_table", column_config=config)
     c1, c2, _ = st.columns([1, 1, 6])
     c1.download_button("CSV", shown.to_csv(index=False).encode("utf-8-sig"), f"{key}.csv", "text/csv",
-                       key=f"{key}_csv")
+                       key=f"{key}_csv", on_click=auth.download_logger(f"{key}.csv", len(shown)))
     buf = io.BytesIO()
     shown.to_excel(buf, index=False)
     c2.download_button("XLSX", buf.getvalue(), f"{key}.xlsx",
-                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx")
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
+                       on_click=auth.download_logger(f"{key}.xlsx", len(shown)))
 
 
 def rate_trend(ctx, df: pd.DataFrame, height: int = 380, font: int = 14) -> go.Figure:

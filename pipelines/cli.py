@@ -91,10 +91,14 @@ def demo(out: Path, seed: int, scale: str) -> None:
       tartip demo --out data/demo --seed 42
       tartip demo --out /tmp/national --scale national
     """
+    from pipelines import users
     from pipelines.demo.write import write_demo
 
     for f in write_demo(out, seed, scale):
         click.echo(f"{f}  ({f.stat().st_size / 1e6:.1f} MB)")
+    path, password = users.write_demo(out)
+    click.echo(f"{path}: DEMO users {', '.join(n for n, _, _ in users.DEMO_USERS)}, password {password} "
+               "(for the demo data only / только для демо-данных)")
 
 
 @main.command(name="calendar")
@@ -128,27 +132,201 @@ def calendar_cmd(year: int) -> None:
     click.echo(f"  total: {int(months['working_days'].sum())}")
 
 
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+def login_warnings(host: str) -> list[str]:
+    """What `serve` warns about before it listens on an address: nobody can log in, or anybody can."""
+    from pipelines import users
+
+    out = []
+    secrets = [Path.cwd() / ".streamlit" / "secrets.toml", Path.home() / ".streamlit" / "secrets.toml"]
+    sso = any(p.exists() and "[auth" in p.read_text(encoding="utf-8") for p in secrets)
+    if not users.read().users and not sso:
+        out.append(f"no login is configured: no users in {users.users_path()} and no single sign-on; create one "
+                   "with `tartip users add NAME --role head` / вход не настроен: пользователей нет")
+    anon = users.anonymous_role()
+    if anon and host not in LOCAL_HOSTS:
+        out.append(f"anonymous_role = {anon.name!r}: anyone who reaches {host} sees the dashboard without a login "
+                   "/ без входа видно всем в сети")
+    return out
+
+
 @main.command()
 @_db_option
-@click.option("--port", type=int, default=8501, show_default=True, help="Port on localhost.")
+@click.option("--port", type=int, default=8501, show_default=True, help="Port.")
+@click.option("--host", default="localhost", show_default=True,
+              help="Address to listen on: localhost, or 0.0.0.0 / the server's address for the LAN.")
+@click.option("--users", "users_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Users file (default: $TARTIP_USERS, [access] users_file, ~/.config/tartip/users.toml).")
 @click.option("--headless/--no-headless", default=True, show_default=True,
               help="Do not try to open a browser.")
-def serve(db_path: Path | None, port: int, headless: bool) -> None:
-    """Start the dashboard on localhost.
+def serve(db_path: Path | None, port: int, host: str, users_file: Path | None, headless: bool) -> None:
+    """Start the dashboard (login first; see the README for users and single sign-on).
+
+    Errors reach the browser as a short message; their details only the server's log.
 
     \b
     Example:
       tartip serve --db data/tartip.duckdb --port 8501
+      tartip serve --host 0.0.0.0 --users /etc/tartip/users.toml
     """
     import os
 
+    if users_file:
+        os.environ["TARTIP_USERS"] = str(users_file.resolve())
+    for w in login_warnings(host):
+        click.echo(f"warning: {w}", err=True)
     env = dict(os.environ, TARTIP_DB=str((db_path or paths.default_db()).resolve()))
     app = paths.ROOT / "dashboards" / "app.py"
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
-           "--server.address", "localhost", "--server.headless", str(headless).lower(),
-           "--browser.gatherUsageStats", "false"]
+           "--server.address", host, "--server.headless", str(headless).lower(),
+           "--browser.gatherUsageStats", "false", "--client.showErrorDetails", "none",
+           "--client.toolbarMode", "viewer"]
     # become the server (no child left behind when this process is stopped)
     os.execve(sys.executable, cmd, env)
+
+
+@main.group(name="users")
+def users_cmd() -> None:
+    """Manage the dashboard's users: the users file outside the code tree, argon2id hashes.
+
+    The file is $TARTIP_USERS, else [access] users_file of data/roles.toml, else
+    ~/.config/tartip/users.toml; every change is written to the audit log.
+
+    \b
+    Example:
+      tartip users add aigerim --role head
+      tartip users add marat --role department_head --unit DEP-EDU
+      tartip users list
+    """
+
+
+def _users_file(f):
+    """The --users option of the users commands."""
+    return click.option("--users", "users_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                        help="Users file (default: $TARTIP_USERS, [access] users_file or "
+                             "~/.config/tartip/users.toml).")(f)
+
+
+def _new_password(from_stdin: bool) -> str:
+    """A new password: one line of stdin, or typed twice without echo."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return click.prompt("Password / Пароль", hide_input=True, confirmation_prompt=True)
+
+
+def _audit(db_path: Path | None, event: str, name: str, role: str | None = None) -> None:
+    """Log a change of the users file beside the database."""
+    import getpass
+
+    from pipelines import audit
+
+    audit.record(db_path or paths.default_db(), event, name, role, detail=f"by {getpass.getuser()} (cli)")
+
+
+def _change(db_path: Path | None, event: str, name: str, fn, *args):
+    """Apply one change to the users file (a refusal is the command's error) and log it."""
+    from pipelines import users
+
+    try:
+        result = fn(*args)
+    except users.UsersError as e:
+        raise click.ClickException(str(e)) from e
+    _audit(db_path, event, name, getattr(result, "role", None))
+    return result
+
+
+@users_cmd.command(name="add")
+@click.argument("name")
+@click.option("--role", "role_name", required=True, help="A role of data/roles.toml (head, org_inspection, "
+                                                          "department_head, analyst, viewer).")
+@click.option("--unit", default=None, help="Department code, for a role that sees its own unit only.")
+@click.option("--email", default=None, help="E-mail the single sign-on maps to this user.")
+@click.option("--sso-only", is_flag=True, help="No password: the user logs in with single sign-on only.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from one line of stdin.")
+@_users_file
+@_db_option
+def users_add(name, role_name, unit, email, sso_only, password_stdin, users_file, db_path) -> None:
+    """Add a user; asks for the password twice.
+
+    \b
+    Example:
+      tartip users add aigerim --role head
+      tartip users add dana --role analyst --email dana@otyrar.gov.kz --sso-only
+    """
+    from pipelines import users
+
+    password = None if sso_only else _new_password(password_stdin)
+    u = _change(db_path, "user_added", name, users.add, name, role_name, password, unit, email, users_file)
+    click.echo(f"{u.name}: {u.role}{' ' + u.unit if u.unit else ''} -> {users_file or users.users_path()}")
+
+
+@users_cmd.command(name="passwd")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from one line of stdin.")
+@_users_file
+@_db_option
+def users_passwd(name, password_stdin, users_file, db_path) -> None:
+    """Set a user's password.
+
+    \b
+    Example:
+      tartip users passwd aigerim
+    """
+    from pipelines import users
+
+    _change(db_path, "password_changed", name, users.set_password, name, _new_password(password_stdin), users_file)
+    click.echo(f"{name}: password changed / пароль изменён")
+
+
+@users_cmd.command(name="remove")
+@click.argument("name")
+@_users_file
+@_db_option
+def users_remove(name, users_file, db_path) -> None:
+    """Remove a user.
+
+    \b
+    Example:
+      tartip users remove marat
+    """
+    from pipelines import users
+
+    _change(db_path, "user_removed", name, users.remove, name, users_file)
+    click.echo(f"{name}: removed / удалён")
+
+
+@users_cmd.command(name="unlock")
+@click.argument("name")
+@_db_option
+def users_unlock(name, db_path) -> None:
+    """Lift the lock of an account after too many wrong passwords.
+
+    \b
+    Example:
+      tartip users unlock marat
+    """
+    _audit(db_path, "unlock", name)
+    click.echo(f"{name}: unlocked / разблокирован")
+
+
+@users_cmd.command(name="list")
+@_users_file
+def users_list(users_file) -> None:
+    """List the users: name, role, unit, e-mail, how they log in (never a hash).
+
+    \b
+    Example:
+      tartip users list
+    """
+    from pipelines import users
+
+    uf = users.read(users_file)
+    click.echo(f"{users_file or users.users_path()}{' (DEMO)' if uf.demo_password else ''}")
+    for u in uf.users.values():
+        how = "+".join(x for x, on in (("password", u.password_hash), ("sso", u.email)) if on)
+        click.echo(f"{u.name:20} {u.role:16} {u.unit or '-':12} {u.email or '-':30} {how}")
 
 
 @main.command()

@@ -13,6 +13,7 @@ import pandas as pd
 ALLOWED = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 DEFAULT_LIMIT = 10_000
 DEFAULT_TIMEOUT = 30.0
+DEFAULT_MEMORY = "1GB"
 
 
 class SandboxError(Exception):
@@ -28,12 +29,14 @@ class Result:
     seconds: float
 
 
-def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
-    """A connection that can read the database and nothing else."""
+def connect(path: Path | str, memory_limit: str = DEFAULT_MEMORY) -> duckdb.DuckDBPyConnection:
+    """A connection that can read the database and nothing else, within `memory_limit` (e.g. "1GB")."""
     return duckdb.connect(str(path), read_only=True, config={
         "enable_external_access": False,
         "autoinstall_known_extensions": False,
         "autoload_known_extensions": False,
+        # one query cannot take the server's memory; set before the configuration is locked
+        "memory_limit": memory_limit,
         "lock_configuration": True,
     })
 
@@ -44,6 +47,9 @@ def _refusal(e: Exception) -> str:
     if isinstance(e, duckdb.InterruptException):
         return ("запрос прерван по времени / сұраным уақыт бойынша тоқтатылды / "
                 "query interrupted: time limit")
+    if isinstance(e, duckdb.OutOfMemoryException):
+        return ("запросу не хватило памяти песочницы / сұранымға құмсалғыш жады жетпеді / "
+                "query stopped: the sandbox's memory limit")
     if isinstance(e, duckdb.PermissionException | duckdb.InvalidInputException) and (
         "external" in text.lower() or "disabled" in text.lower() or "lock" in text.lower()
     ):
@@ -66,9 +72,10 @@ def check(con: duckdb.DuckDBPyConnection, sql: str) -> None:
                            f"read-only: {kind} is not allowed")
 
 
-def run(path: Path | str, sql: str, limit: int = DEFAULT_LIMIT, timeout: float = DEFAULT_TIMEOUT) -> Result:
-    """Run one read query in the sandbox; at most `limit` rows, interrupted after `timeout` seconds."""
-    con = connect(path)
+def run(path: Path | str, sql: str, limit: int = DEFAULT_LIMIT, timeout: float = DEFAULT_TIMEOUT,
+        memory_limit: str = DEFAULT_MEMORY) -> Result:
+    """Run one read query in the sandbox; at most `limit` rows and `memory_limit`, stopped after `timeout` s."""
+    con = connect(path, memory_limit)
     timer = threading.Timer(timeout, con.interrupt)
     started = time.perf_counter()
     try:

@@ -68,3 +68,27 @@ def demo_db(tmp_path_factory) -> Path:
     r = runner.invoke(main, ["ingest", str(tmp / "demo"), "--db", str(db)])
     assert r.exit_code == 0, r.output
     return db
+
+
+PASSWORD = "correct horse 42"
+# one user per role; the department head's unit is the education department of the fixtures
+ROLE_USERS = {"head": ("head", None), "org": ("org_inspection", None), "edu": ("department_head", "DEP-EDU"),
+              "analyst": ("analyst", None), "viewer": ("viewer", None)}
+
+
+@pytest.fixture(scope="session")
+def users_file(tmp_path_factory) -> Path:
+    """A users file with one user per role (password PASSWORD), outside the code tree."""
+    from pipelines import users
+
+    path = tmp_path_factory.mktemp("users") / "users.toml"
+    hashed = users.hash_password(PASSWORD)
+    users.write(users.UsersFile({name: users.User(name, role, unit, f"{name}@otyrar.example", hashed)
+                                 for name, (role, unit) in ROLE_USERS.items()}), path)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _test_users(users_file, monkeypatch):
+    """Every test that renders a page logs in against the test users file (never a real one)."""
+    monkeypatch.setenv("TARTIP_USERS", str(users_file))

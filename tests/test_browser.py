@@ -1,6 +1,7 @@
-"""End to end in a real headless Chromium (Debian's package, driven by Playwright): every page in
-kk and ru, no Streamlit error boxes, screenshots kept in test-artifacts/; and `tartip ingest`
-succeeding while the dashboard is open and reading."""
+"""End to end in a real headless Chromium (Debian's package, driven by Playwright): the login comes
+first (no figure without a session, a lock after wrong passwords), every page in kk and ru with no
+Streamlit error boxes, what each role sees in the page and in its downloads, screenshots kept in
+test-artifacts/; and `tartip ingest` succeeding while the dashboard is open and reading."""
 
 from __future__ import annotations
 
@@ -16,13 +17,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from pipelines import audit, users
 from pipelines.cli import main
 from pipelines.i18n import t
+from tests.conftest import PASSWORD
 
 ROOT = Path(__file__).parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-PAGES = ["overview", "departments", "protocols", "appeals", "quality", "sql", "slides"]
+PAGES = ["overview", "departments", "protocols", "appeals", "quality", "sql", "slides", "audit"]
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 
@@ -36,8 +39,9 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """The demo-like fixture database served by `tartip serve` on a free port."""
+def server(tmp_path_factory, users_file):
+    """The demo-like fixture database served by `tartip serve` on a free port, with the test users
+    (one per role) and one more, `lockme`, for the lockout test."""
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: `make system-deps` (run by .ci/run) installs Debian's chromium")
     fixtures = ROOT / "tests" / "fixtures"
@@ -45,8 +49,12 @@ def server(tmp_path_factory):
     r = CliRunner().invoke(main, ["ingest", str(fixtures / "marts"), str(fixtures / "materials_ru.csv"),
                                   str(fixtures / "protocols_ru.xlsx"), "--db", str(db)])
     assert r.exit_code == 0, r.output
+    accounts = db.parent / "users.toml"
+    accounts.write_bytes(users_file.read_bytes())
+    users.add("lockme", "analyst", PASSWORD, path=accounts)
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "serve", "--db", str(db), "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "serve", "--db", str(db), "--port", str(port),
+                             "--users", str(accounts)],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://localhost:{port}"
     for _ in range(120):
@@ -85,6 +93,127 @@ def _wait_for_app(page) -> None:
     page.wait_for_timeout(1500)  # charts draw after the script has finished
 
 
+LOGIN_FORM = '[data-testid="stForm"]'
+
+
+@pytest.fixture
+def tab(browser):
+    """A new browser tab (a new Streamlit session), closed after the test."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    yield page
+    page.close()
+
+
+def _submit_login(page, user: str, password: str) -> None:
+    """Type into the login form and press its button (whatever the language)."""
+    page.wait_for_selector(LOGIN_FORM, timeout=60_000)
+    fields = page.locator(f"{LOGIN_FORM} input")
+    fields.nth(0).fill(user)
+    fields.nth(1).fill(password)
+    page.locator(f'{LOGIN_FORM} [data-testid="stFormSubmitButton"] button').click()
+
+
+def _open(page, url: str, user: str = "head") -> None:
+    """Open an address (a new session, so the login screen), log in, wait for the page."""
+    page.goto(url, timeout=60_000)
+    _wait_for_app(page)
+    _submit_login(page, user, PASSWORD)
+    page.wait_for_selector(LOGIN_FORM, state="detached", timeout=60_000)
+    _wait_for_app(page)
+
+
+def _download(page, button) -> str:
+    """Click a download button and return the file's text."""
+    with page.expect_download(timeout=60_000) as d:
+        button.click()
+    return Path(d.value.path()).read_text(encoding="utf-8-sig")
+
+
+def _nav(page) -> list[str]:
+    """The pages in the sidebar's navigation, by their address."""
+    return [a.get_attribute("href").rsplit("/", 1)[-1].split("?")[0]
+            for a in page.locator('[data-testid="stSidebarNav"] a').all()]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_without_a_session_no_page_shows_data_only_the_login_form(server, tab, name):
+    url, _ = server
+    page = tab
+    page.goto(f"{url}/{'' if name == 'overview' else name}?lang=ru&month=2025-03", timeout=60_000)
+    _wait_for_app(page)
+    assert page.locator(f'{LOGIN_FORM} input[type="password"]').count() == 1
+    for figure in (".js-plotly-plot", '[data-testid="stDataFrame"]', '[data-testid="stMetric"]',
+                   '[data-testid="stDownloadButton"]', "textarea"):
+        assert page.locator(figure).count() == 0, figure
+    assert "Page not found" not in page.content()
+    assert page.locator('[data-testid="stSidebarNav"]').count() == 0  # no page list either
+
+
+def test_wrong_passwords_lock_the_account_in_the_browser(server, browser):
+    url, db = server
+    page = browser.new_page()
+    try:
+        page.goto(f"{url}/?lang=ru", timeout=60_000)
+        _wait_for_app(page)
+        for i in range(users.access()["max_failed_logins"]):
+            _submit_login(page, "lockme", f"wrong password {i}")
+            page.wait_for_selector('[data-testid="stAlertContentError"]', timeout=60_000)
+            _wait_for_app(page)
+            assert "Неверный пользователь или пароль" in page.content()
+        _submit_login(page, "lockme", PASSWORD)  # the right password, too late
+        page.wait_for_function("document.body.innerText.includes('заблокирована')", timeout=60_000)
+        _wait_for_app(page)
+        assert page.locator('[data-testid="stMetric"]').count() == 0
+        assert page.locator(f'{LOGIN_FORM} input[type="password"]').count() == 1
+    finally:
+        page.close()
+    log = audit.read(db)
+    assert log[log["user_name"] == "lockme"].iloc[0]["event"] == "login_locked"
+
+
+def test_the_head_sees_personal_data_and_the_audit_log(server, tab):
+    url, _ = server
+    page = tab
+    _open(page, f"{url}/appeals?lang=ru&month=2025-03", "head")
+    assert {"sql", "audit"} <= set(_nav(page))
+    csv = _download(page, page.locator('[data-testid="stDownloadButton"] button', has_text="CSV").first)
+    assert "applicant" in csv.splitlines()[0] and "Иванов" in csv
+    _open(page, f"{url}/audit?lang=ru", "head")
+    assert page.locator("h1").first.inner_text().strip() == "Журнал аудита"
+    assert "login_ok" in page.content() and "restricted_data" in page.content()
+
+
+def test_an_analyst_sees_masked_data_and_sql_but_no_audit(server, tab):
+    url, _ = server
+    page = tab
+    _open(page, f"{url}/appeals?lang=ru&month=2025-03", "analyst")
+    nav = _nav(page)
+    assert "sql" in nav and "audit" not in nav
+    assert "Иванов" not in page.content()
+    csv = _download(page, page.locator('[data-testid="stDownloadButton"] button', has_text="CSV").first)
+    assert "applicant_initials" in csv and "Иванов" not in csv and "applicant," not in csv
+    _open(page, f"{url}/audit?lang=ru", "analyst")
+    assert "Журнал аудита" not in page.content() and "login_ok" not in page.content()
+
+
+def test_a_department_head_sees_the_own_unit_only(server, tab):
+    url, db = server
+    page = tab
+    _open(page, f"{url}/?lang=ru&month=2025-03&dept=DEP-CULT,DEP-EDU", "edu")  # asks for two units
+    assert "sql" not in _nav(page) and "audit" not in _nav(page)
+    page.get_by_role("button", name="Открыть список").nth(1).click()  # the overdue tasks
+    page.wait_for_selector('[data-testid="stDataFrame"]', timeout=60_000)
+    _wait_for_app(page)
+    csv = _download(page, page.locator('[data-testid="stDownloadButton"] button', has_text="CSV").first)
+    lines = csv.splitlines()
+    assert len(lines) > 1 and all("Отдел образования" in line for line in lines[1:])
+    _open(page, f"{url}/sql?lang=ru", "edu")
+    assert page.locator("textarea").count() == 0
+    log = audit.read(db)
+    downloads = log[(log["user_name"] == "edu") & (log["event"] == "download")]
+    assert downloads.iloc[0]["detail"] == "overdue.csv" and downloads.iloc[0]["rows"] == len(lines) - 1
+
+
 SIZES = [(1280, 720), (1920, 1080)]
 
 # Text that sticks out of the window sideways (cut off on the left or the right); grids scroll inside.
@@ -109,8 +238,7 @@ def test_page_in_a_real_browser(server, browser, name, lang, size):
     ARTIFACTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": size[0], "height": size[1]})
     try:
-        page.goto(f"{url}/{name}?lang={lang}&month=2025-03", timeout=60_000)
-        _wait_for_app(page)
+        _open(page, f"{url}/{name}?lang={lang}&month=2025-03")
         page.screenshot(path=str(ARTIFACTS / f"{name}-{lang}-{size[0]}x{size[1]}.png"), full_page=True)
         assert "Page not found" not in page.content()
         errors = page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]')
@@ -129,8 +257,7 @@ def test_overview_is_a_url_of_its_own(server, browser):
     url, _ = server
     page = browser.new_page()
     try:
-        page.goto(f"{url}/overview?lang=kk&month=2025-03", timeout=60_000)
-        _wait_for_app(page)
+        _open(page, f"{url}/overview?lang=kk&month=2025-03")
         assert "Page not found" not in page.content()
         assert page.locator("h1").first.inner_text().strip() == t("page_overview", "kk")
     finally:
@@ -160,8 +287,7 @@ def test_presentation_mode(server, browser, lang, size):
     folder.mkdir(parents=True)
     page = browser.new_page(viewport={"width": size[0], "height": size[1]})
     try:
-        page.goto(f"{url}/slides?lang={lang}&month=2025-03", timeout=60_000)
-        _wait_for_app(page)
+        _open(page, f"{url}/slides?lang={lang}&month=2025-03")
         count = int(page.locator(".tartip-deck").get_attribute("data-count"))
         assert count >= 6
         for k in range(1, count + 1):
@@ -191,8 +317,7 @@ def test_ingest_succeeds_while_the_dashboard_is_open_and_reading(server, browser
     url, db = server
     page = browser.new_page()
     try:
-        page.goto(f"{url}/?lang=ru&month=2025-03", timeout=60_000)
-        _wait_for_app(page)
+        _open(page, f"{url}/?lang=ru&month=2025-03")
         # a reader holding the published snapshot open, as a long dashboard query would
         import duckdb
 
@@ -206,8 +331,7 @@ def test_ingest_succeeds_while_the_dashboard_is_open_and_reading(server, browser
             assert reader.execute("select count(*) from load_log").fetchone()[0] >= 1  # still reads its snapshot
         finally:
             reader.close()
-        page.goto(f"{url}/quality?lang=ru", timeout=60_000)
-        _wait_for_app(page)
+        _open(page, f"{url}/quality?lang=ru")
         assert "appeals_kk.xlsx" in page.content()  # the new load is on the page
     finally:
         page.close()

@@ -121,3 +121,17 @@ def test_export_parquet_is_hive_partitioned(tmp_path, fixtures):
     n = con.execute(f"select count(*) from read_parquet('{out}/tasks/**/*.parquet', hive_partitioning = true) "
                     "where year = 2025 and org = 'otyrar'").fetchall()[0][0]
     assert n == 16
+
+
+def test_memory_limit_is_set_locked_and_stops_a_greedy_query(public):
+    con = sandbox.connect(public, memory_limit="64MB")
+    try:
+        assert con.execute("select current_setting('memory_limit')").fetchone()[0] == "61.0 MiB"  # 64 MB
+        with pytest.raises(duckdb.Error):
+            con.execute("set memory_limit = '100GB'")  # the configuration is locked
+    finally:
+        con.close()
+    with pytest.raises(sandbox.SandboxError, match="memory limit"):
+        sandbox.run(public, "select list(range) as l from range(100000000)", memory_limit="64MB")
+    # a modest query runs under the default limit
+    assert sandbox.run(public, "select count(*) as n from range(1000)").frame["n"][0] == 1000

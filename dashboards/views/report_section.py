@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboards import data, ui
+from dashboards import auth, data, ui
 from pipelines.i18n import month_name
 
 
@@ -23,6 +23,8 @@ def render(ctx) -> None:
     """Preview of the report's tables for the month picked in the sidebar, and the three files."""
     from pipelines.report import build
 
+    if ctx.role.units != "all":  # the report lists every unit's overdue tasks
+        return
     month = ctx.month_start
     with st.expander(f"📄 {ctx.t('monthly_report')} — {month_name(month, ctx.lang)}"):
         try:
@@ -42,4 +44,5 @@ def render(ctx) -> None:
         for col, fmt in zip(st.columns(3), ("pdf", "xlsx", "pptx"), strict=True):
             if fmt in files:
                 name, content = files[fmt]
-                col.download_button(f"{ctx.t('download')} {fmt.upper()}", content, name, key=f"report_{fmt}")
+                col.download_button(f"{ctx.t('download')} {fmt.upper()}", content, name, key=f"report_{fmt}",
+                                   on_click=auth.download_logger(name, 0))

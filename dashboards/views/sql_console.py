@@ -6,7 +6,7 @@ import io
 
 import streamlit as st
 
-from dashboards import data
+from dashboards import auth, data
 from pipelines import sandbox
 
 EXAMPLE = ("select department_name_ru, due_count, on_time_count, on_time_rate, rank\n"
@@ -31,7 +31,7 @@ def render(ctx) -> None:
         sql = st.text_area(ctx.t("sql_editor"), EXAMPLE, height=180, key="sql_text")
         if st.button(ctx.t("run"), key="sql_run", type="primary"):
             try:
-                st.session_state["sql_result"] = sandbox.run(path, sql, limit=10_000, timeout=20)
+                st.session_state["sql_result"] = data.run_sql(sql, limit=10_000, timeout=20)
                 st.session_state.pop("sql_error", None)
             except sandbox.SandboxError as e:
                 st.session_state["sql_error"] = str(e)
@@ -44,9 +44,12 @@ def render(ctx) -> None:
                        + (f" — {ctx.t('truncated')}" if r.truncated else ""))
             st.dataframe(r.frame, hide_index=True, width="stretch", key="sql_table")
             c1, c2, c3, _ = st.columns([1, 1, 1, 5])
-            c1.download_button("CSV", r.frame.to_csv(index=False).encode("utf-8-sig"), "query.csv", key="sql_csv")
+            c1.download_button("CSV", r.frame.to_csv(index=False).encode("utf-8-sig"), "query.csv", key="sql_csv",
+                              on_click=auth.download_logger("query.csv", len(r.frame)))
             xlsx, pq = io.BytesIO(), io.BytesIO()
             r.frame.to_excel(xlsx, index=False)
             r.frame.to_parquet(pq, index=False)
-            c2.download_button("XLSX", xlsx.getvalue(), "query.xlsx", key="sql_xlsx")
-            c3.download_button("Parquet", pq.getvalue(), "query.parquet", key="sql_parquet")
+            c2.download_button("XLSX", xlsx.getvalue(), "query.xlsx", key="sql_xlsx",
+                              on_click=auth.download_logger("query.xlsx", len(r.frame)))
+            c3.download_button("Parquet", pq.getvalue(), "query.parquet", key="sql_parquet",
+                              on_click=auth.download_logger("query.parquet", len(r.frame)))
