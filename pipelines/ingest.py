@@ -41,6 +41,10 @@ def run(inputs: list[Path], db_path: Path, org_file: Path, echo=click.echo, vali
     if inputs and not files:
         echo(f"no export files in / файлдар жоқ: {', '.join(map(str, inputs))}", err=True)
         return False
+    if validate:
+        from pipelines.validate import expectations
+
+        expectations.preload()  # ~2 s of imports, done while DuckDB loads and builds the model
     con = db.connect(db_path)
     ok = True
     try:

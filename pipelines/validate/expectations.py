@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
 import logging
 import os
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipelines import settings
+from pipelines import db, settings
 from pipelines.paths import EXPECTATIONS
 from pipelines.validate.catalogue import Rule
 
@@ -101,12 +103,64 @@ def _definition(ctx, doc: dict):
 
 def chunk_rows() -> int:
     """Rows GX gets in one pandas frame: bounds the memory of a suite whatever the data's size."""
-    return int(os.environ.get("TARTIP_GX_CHUNK_ROWS", "1000000"))
+    return int(os.environ.get("TARTIP_GX_CHUNK_ROWS", "500000"))
 
 
-def run_suite(ctx, con: duckdb.DuckDBPyConnection, path: Path) -> Iterator[list[Outcome]]:
+@contextlib.contextmanager
+def duckdb_yields_memory(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """While GX's pandas frames live, DuckDB works under a smaller cap ($TARTIP_GX_MEMORY_LIMIT,
+    1 GB), spilling the rest, so that the two together stay within the process's budget."""
+    before = con.execute("select current_setting('memory_limit')").fetchall()[0][0]
+    con.execute(f"set memory_limit = {db.literal(os.environ.get('TARTIP_GX_MEMORY_LIMIT', '1GB'))}")
+    try:
+        yield
+    finally:
+        con.execute(f"set memory_limit = {db.literal(before)}")
+
+
+def frame_sql(doc: dict, scoped: bool = False) -> str:
+    """The SQL of a suite's frame: every record, or (scoped) those of its meta.scope only."""
+    sql = (EXPECTATIONS / doc["meta"]["frame"]).read_text(encoding="utf-8")
+    return f"select * from ({sql}) where {doc['meta']['scope']}" if scoped else sql
+
+
+def scopable(doc: dict) -> bool:
+    """True when an incremental run may re-check only part of the suite's records (meta.scope)."""
+    return bool(doc["meta"].get("scope") and doc["meta"].get("record_table"))
+
+
+def condition_sql(condition: str | None) -> str:
+    """A suite's pandas row_condition (`a=="x" and b==True`, `c!="y"`) as SQL, with pandas' handling
+    of missing values (a missing value equals nothing and differs from everything)."""
+    if not condition:
+        return "true"
+    sql = re.sub(r'"([^"]*)"', lambda m: "'" + m[1].replace("'", "''") + "'", condition)
+    sql = re.sub(r"\s*==\s*", " is not distinct from ", sql)
+    sql = re.sub(r"\s*!=\s*", " is distinct from ", sql)
+    return re.sub(r"\b(True|False)\b", lambda m: m[1].lower(), sql)
+
+
+def checked_counts(con: duckdb.DuckDBPyConnection, doc: dict) -> list[tuple[str, int]]:
+    """(rule id, records checked) of each expectation of a suite over its whole frame, in SQL:
+    the records its row_condition selects (what GX reports as element_count)."""
+    exps = doc["expectations"]
+    counts = ", ".join(f"count(*) filter (where {condition_sql(e['kwargs'].get('row_condition'))})"
+                       for e in exps)
+    row = con.execute(f"select {counts} from ({frame_sql(doc)})").fetchall()[0]
+    return [(e["meta"]["rule_id"], int(n)) for e, n in zip(exps, row, strict=True)]
+
+
+def preload() -> threading.Thread:
+    """Import Great Expectations in a background thread (about 2 s of Python) while DuckDB works."""
+    _quiet()
+    t = threading.Thread(target=importlib.import_module, args=("great_expectations",), daemon=True)
+    t.start()
+    return t
+
+
+def run_suite(ctx, con: duckdb.DuckDBPyConnection, path: Path, scoped: bool = False) -> Iterator[list[Outcome]]:
     """Run one suite over its frame (a SQL query), chunk by chunk; yield an Outcome per expectation
-    and chunk.
+    and chunk. scoped: only the records of the suite's meta.scope (an incremental run).
 
     The frame is materialised once in DuckDB (which spills to disk) and handed to GX in chunks of
     at most chunk_rows() rows, split by a hash of the record id so that a duplicated id lands in
@@ -114,7 +168,7 @@ def run_suite(ctx, con: duckdb.DuckDBPyConnection, path: Path) -> Iterator[list[
     """
     doc = load_suite(path)
     name = doc["name"]
-    frame_sql = (EXPECTATIONS / doc["meta"]["frame"]).read_text(encoding="utf-8")
+    frame = frame_sql(doc, scoped)
     # GX sees only the columns its expectations read; the details of the failing rows are
     # fetched from the materialised frame afterwards
     needed = {"record_id"}
@@ -122,23 +176,32 @@ def run_suite(ctx, con: duckdb.DuckDBPyConnection, path: Path) -> Iterator[list[
         needed.add(e["kwargs"]["column"])
         needed |= set(_IDENT.findall(e["kwargs"].get("row_condition", "")))
     vd = _definition(ctx, doc)
-    total = con.execute(f"select count(*) from ({frame_sql})").fetchall()[0][0]
-    parts = max(1, -(-total // chunk_rows()))
+    # the frame is computed once; its record ids' hash splits it into chunks
     con.execute(f"create or replace temp table gx_frame as "
-                f"select *, coalesce(hash(record_id) % {parts}, 0) as gx_part from ({frame_sql})")
+                f"select *, coalesce(hash(record_id), 0) as gx_part from ({frame})")
+    total = con.execute("select count(*) from gx_frame").fetchall()[0][0]
+    parts = max(1, -(-total // chunk_rows()))
     try:
-        for part in range(parts):
-            frame = con.execute(f"select {', '.join(sorted(needed))} from gx_frame "
-                                f"where gx_part = {part}").df()
-            result = vd.run(
-                batch_parameters={"dataframe": frame},
-                result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["record_id"],
-                               "return_unexpected_index_query": False},
-            )
-            del frame
-            yield _outcomes(con, name, result)
+        if scoped and not total:
+            return
+        with duckdb_yields_memory(con):
+            yield from _chunks(con, vd, name, needed, parts)
     finally:
         con.execute("drop table if exists temp.gx_frame")
+
+
+def _chunks(con: duckdb.DuckDBPyConnection, vd, name: str, needed: set[str], parts: int) -> Iterator[list[Outcome]]:
+    """GX over each chunk of gx_frame: the Outcomes of each."""
+    for part in range(parts):
+        df = con.execute(f"select {', '.join(sorted(needed))} from gx_frame "
+                         f"where gx_part % {parts} = {part}").df()
+        result = vd.run(
+            batch_parameters={"dataframe": df},
+            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["record_id"],
+                           "return_unexpected_index_query": False},
+        )
+        del df
+        yield _outcomes(con, name, result)
 
 
 def _outcomes(con: duckdb.DuckDBPyConnection, name: str, result) -> list[Outcome]:

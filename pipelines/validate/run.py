@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,13 +41,82 @@ def default_as_of(con: duckdb.DuckDBPyConnection) -> dt.date:
     return row[0] if row and row[0] else dt.date.today()
 
 
+def fingerprint() -> str:
+    """A digest of the rules (catalogue, suites, frames, deadline SQL) and the settings they read:
+    a change means the next pipeline run checks every record again."""
+    from pipelines.paths import DATA, EXPECTATIONS
+
+    h = hashlib.sha256()
+    for path in sorted(EXPECTATIONS.rglob("*")) + [DATA / "settings.toml"]:
+        if path.is_file():
+            h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _scope(con: duckdb.DuckDBPyConnection, since: int) -> None:
+    """temp.scope_documents: the EDMS documents of the loads after `since` (what changed)."""
+    con.execute(f"""
+        create or replace temp table scope_documents as
+        select document_id from documents
+        where key_hash in (select key_hash from raw_edms where load_id > {int(since)})
+    """)
+
+
+def _carry(con: duckdb.DuckDBPyConnection, doc: dict, rule_ids: list[str], run_id: int,
+           prev_run: int) -> list[tuple[str, int]]:
+    """Copy the previous run's flags of a suite's rules for the records outside its scope (unchanged
+    since that run, so their result is the same); return (rule id, flags copied)."""
+    ids = ", ".join(db.literal(r) for r in rule_ids)
+    kept = (f"run_id = {int(prev_run)} and rule_id in ({ids}) "
+            f"and record_table = {db.literal(doc['meta']['record_table'])} and not ({doc['meta']['scope']})")
+    con.execute(f"insert into violations select * replace ({run_id} as run_id) from violations where {kept}")
+    return con.execute(f"select rule_id, count(*) from violations where {kept} group by all").fetchall()
+
+
+def _check_suite(con: duckdb.DuckDBPyConnection, ctx, path: Path, results: dict[str, RuleResult], run_id: int,
+                 prev_run: int | None, step) -> None:
+    """Run one GX suite and write its flags; with prev_run (an incremental run) a suite with a scope
+    checks only the records in it and keeps prev_run's flags of the others."""
+    t = time.perf_counter()
+    doc = expectations.load_suite(path)
+    scoped = prev_run is not None and expectations.scopable(doc)
+    if scoped:
+        mine = sorted({e["meta"]["rule_id"] for e in doc["expectations"]})
+        step(f"validate: suite {path.stem}, earlier results of unchanged records")
+        for rid, n in _carry(con, doc, mine, run_id, prev_run):
+            results[rid].violations += n
+        for rid, n in expectations.checked_counts(con, doc):
+            results[rid].checked += n
+        step(f"validate: suite {path.stem}, records of the new loads")
+    else:
+        step(f"validate: suite {path.stem}")
+    for chunk, outcomes in enumerate(expectations.run_suite(ctx, con, path, scoped=scoped), 1):
+        step(f"validate: suite {path.stem}, {chunk} chunk(s) checked")
+        spent = (time.perf_counter() - t) / max(len(outcomes), 1)
+        for o in outcomes:
+            res = results.get(o.rule_id)
+            if res is None:  # a rule not asked for (tartip validate --rule)
+                continue
+            if not scoped:
+                res.checked += o.checked
+            res.violations += len(o.failed)
+            res.seconds += spent
+            expectations.write(con, res.rule, run_id, o.failed)
+        t = time.perf_counter()
+
+
 def run(con: duckdb.DuckDBPyConnection, rule_ids: list[str] | None = None, as_of: dt.date | None = None,
-        docs_root: Path | None = None, done=None, progress=None) -> tuple[int, list[RuleResult], Path | None]:
+        docs_root: Path | None = None, done=None, progress=None,
+        since: int | None = None) -> tuple[int, list[RuleResult], Path | None]:
     """Check the rules on the loaded data in one transaction; return (run id, results, Data Docs index).
 
     docs_root: where to build the Data Docs (None: run the suites without building them).
     done: the stages.State to record in the same transaction (the pipeline's validate stage).
     progress: a stages.Progress told which rule or suite runs.
+    since: the load the previous run (the latest, of every rule) covered — suites with a
+    meta.scope then check only the records of the EDMS documents loaded after it and keep the
+    previous run's flags of the others (the deadline rules, which move with the data date, and
+    the registers' suites always check everything).
     """
     from pipelines import stages
 
@@ -57,10 +127,12 @@ def run(con: duckdb.DuckDBPyConnection, rule_ids: list[str] | None = None, as_of
             raise ValueError(f"unknown rule / неизвестное правило: {', '.join(sorted(unknown))}")
         rules = [r for r in rules if r.id in rule_ids or r.clause in rule_ids]
     as_of = as_of or default_as_of(con)
-    run_id = db.one(con, "select coalesce(max(run_id), 0) + 1 from validation_runs")[0]
+    run_id, prev_run = db.one(con, "select coalesce(max(run_id), 0) + 1, max(run_id) from validation_runs")
+    if rule_ids or prev_run is None or db.one(
+            con, f"select count(distinct rule_id) from validation_runs where run_id = {prev_run}")[0] < len(rules):
+        since = None  # the previous run did not check every rule: nothing to carry
     run_at = dt.datetime.now()
     results: dict[str, RuleResult] = {r.id: RuleResult(r, 0, 0, 0.0) for r in rules}
-    by_id = catalogue.by_id(rules)
     docs_index = None
     con.begin()
     try:
@@ -75,21 +147,11 @@ def run(con: duckdb.DuckDBPyConnection, rule_ids: list[str] | None = None, as_of
         if suites:
             step("validate: starting Great Expectations")
             ctx = expectations.context(docs_root)
+            if since is not None:
+                _scope(con, since)
             for path in expectations.suite_files():
-                t = time.perf_counter()
-                step(f"validate: suite {path.stem}")
-                for chunk, outcomes in enumerate(expectations.run_suite(ctx, con, path), 1):
-                    step(f"validate: suite {path.stem}, {chunk} chunk(s) checked")
-                    spent = (time.perf_counter() - t) / max(len(outcomes), 1)
-                    for o in outcomes:
-                        if o.rule_id not in by_id:
-                            continue
-                        res = results[o.rule_id]
-                        res.checked += o.checked
-                        res.violations += len(o.failed)
-                        res.seconds += spent
-                        expectations.write(con, by_id[o.rule_id], run_id, o.failed)
-                    t = time.perf_counter()
+                _check_suite(con, ctx, path, results, run_id, prev_run if since is not None else None, step)
+            con.execute("drop table if exists temp.scope_documents")
             if docs_root:
                 from pipelines.validate import docs_offline
 
