@@ -1,0 +1,139 @@
+"""An incremental validation (suites re-check only the documents of the new loads) equals a full one."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from pipelines import ingest, paths
+from pipelines.validate import expectations
+from pipelines.validate import run as validation
+from tests.test_crash import _copy, tartip
+
+
+def latest(db) -> tuple[list[tuple], list[tuple]]:
+    """The flags of the latest run (without its number) and each rule's records checked and flags."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        flags = con.execute("select * exclude (run_id) from current_violations order by all").fetchall()
+        counts = con.execute("select rule_id, records_checked, violations from validation_runs "
+                             "where run_id = (select max(run_id) from validation_runs) order by all").fetchall()
+        return flags, counts
+    finally:
+        con.close()
+
+
+def day_export(update: Path, out: Path, rows: int = 60) -> Path:
+    """A day's export cut from the demo's update file: cards with a new status, some executed without
+    a card (R-9.21), and incoming letters whose executor's phone was dropped or filled in (R-9.9)."""
+    with open(update, encoding="utf-8-sig", newline="") as f:
+        title = next(f)
+        reader = csv.reader(f)
+        header = next(reader)
+        picked = [next(reader) for _ in range(rows)]
+    status, phone, kind, note = (header.index(c) for c in (
+        "Статус", "Телефон исполнителя", "Вид документа", "Отметка об исполнении"))
+    for i, row in enumerate(picked):
+        if i % 3 == 0:
+            row[status] = "На исполнении" if row[status] != "На исполнении" else "Исполнен"
+        if i % 6 == 3:  # executed without its execution card (R-9.21)
+            row[status], row[note] = "Исполнен", "-"
+        if row[kind].lower().startswith("вход"):
+            row[phone] = "-" if row[phone] not in ("", "-") else "8 (72544) 21-00"
+    with open(out, "w", encoding="utf-8", newline="") as f:
+        f.write(title.replace("05.01.2026", "06.01.2026"))
+        csv.writer(f, lineterminator="\n").writerows([header, *picked])
+    return out
+
+
+@pytest.fixture(scope="module")
+def incremental(demo_db, tmp_path_factory):
+    """The demo year, then a day's export loaded on top (the suites re-check its documents only)."""
+    db = _copy(demo_db, tmp_path_factory.mktemp("incremental"))
+    day = day_export(next((demo_db.parent / "demo").glob("edms_2025_update_*.csv")), db.parent / "day.csv")
+    out = tartip("ingest", day, "--db", db)
+    assert out.returncode == 0, out.stderr
+    return db, out.stdout
+
+
+def test_the_days_export_is_checked_incrementally(incremental):
+    _, stdout = incremental
+    assert "suites re-checked the documents of loads #7–#7" in stdout
+
+
+def test_incremental_flags_and_counts_equal_a_full_run(incremental, tmp_path):
+    db, _ = incremental
+    full = _copy(db, tmp_path)
+    out = tartip("refresh", "--full", "--db", full)
+    assert out.returncode == 0 and "Data Docs:" in out.stdout and "re-checked" not in out.stdout
+    got, want = latest(db), latest(full)
+    assert got[0] == want[0]
+    assert got[1] == want[1]
+    # the day changed flags of both suites that are checked incrementally, not only kept them
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        changed = con.execute("""
+            select distinct record_table from (
+                (select rule_id, record_table, record_id from violations
+                 where run_id = (select max(run_id) from validation_runs)
+                 except select rule_id, record_table, record_id from violations
+                 where run_id = (select max(run_id) - 1 from validation_runs))
+                union all
+                (select rule_id, record_table, record_id from violations
+                 where run_id = (select max(run_id) - 1 from validation_runs)
+                 except select rule_id, record_table, record_id from violations
+                 where run_id = (select max(run_id) from validation_runs)))
+            where rule_id in (select rule_id from rule_catalogue where kind <> 'deadline')
+        """).fetchall()
+    finally:
+        con.close()
+    assert {"documents", "task_assignments"} <= {r[0] for r in changed}
+
+
+def test_a_changed_rule_set_checks_everything_again(incremental, tmp_path, monkeypatch):
+    db, _ = incremental
+    copy = _copy(db, tmp_path)
+    # the fingerprint follows every file of the rules
+    rules = tmp_path / "expectations"
+    shutil.copytree(paths.EXPECTATIONS, rules)
+    monkeypatch.setattr(paths, "EXPECTATIONS", rules)
+    before = validation.fingerprint()
+    (rules / "frames" / "tasks.sql").write_text((rules / "frames" / "tasks.sql").read_text(encoding="utf-8")
+                                                + "\n-- edited\n", encoding="utf-8")
+    assert validation.fingerprint() != before
+    # a run with other rules than the last one checks every record and builds the Data Docs
+    monkeypatch.setattr(paths, "EXPECTATIONS", paths.ROOT / "expectations")
+    monkeypatch.setattr(validation, "fingerprint", lambda: "edited")
+    said = []
+    assert ingest.run([], copy, paths.DEFAULT_ORG, echo=lambda m="", err=False: said.append(m))
+    assert any("Data Docs:" in m for m in said) and not any("re-checked" in m for m in said)
+    assert latest(copy) == latest(db)
+
+
+@pytest.mark.parametrize(("condition", "row", "selected"), [
+    ('doc_kind=="incoming"', {"doc_kind": "incoming"}, True),
+    ('doc_kind=="incoming"', {"doc_kind": "outgoing"}, False),
+    ('doc_kind=="incoming"', {"doc_kind": None}, False),
+    ('meeting_type!="akimat_session"', {"meeting_type": "apparatus"}, True),
+    ('meeting_type!="akimat_session"', {"meeting_type": "akimat_session"}, False),
+    # pandas: a missing value differs from everything
+    ('meeting_type!="akimat_session"', {"meeting_type": None}, True),
+    ("is_reference==True", {"is_reference": True}, True),
+    ("is_reference==True", {"is_reference": None}, False),
+    ('source=="protocol" and has_execution_info==True', {"source": "protocol", "has_execution_info": True}, True),
+    ('source=="protocol" and has_execution_info==True', {"source": "protocol", "has_execution_info": False},
+     False),
+    (None, {"x": 1}, True),
+])
+def test_a_row_condition_selects_in_sql_what_it_selects_in_pandas(condition, row, selected):
+    frame = pd.DataFrame([row]).astype("object")
+    in_pandas = len(frame.query(condition, engine="python")) == 1 if condition else True
+    con = duckdb.connect()
+    con.register("f", frame)
+    in_sql = con.execute(f"select count(*) from f where {expectations.condition_sql(condition)}").fetchone()[0] == 1
+    assert in_pandas == in_sql == selected
