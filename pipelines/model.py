@@ -7,10 +7,11 @@ import re
 import tomllib
 
 import duckdb
+import holidays
 import pandas as pd
 
 from pipelines import calendar, db, org, schema, settings
-from pipelines.paths import DATA, SQL
+from pipelines.paths import CALENDAR_OVERRIDES, DATA, EXPECTATIONS, HOLIDAY_NAMES, SQL
 
 LABELS = DATA / "labels.toml"
 
@@ -133,11 +134,15 @@ def _write_names(con: duckdb.DuckDBPyConnection, directory: org.Directory, after
 
 
 def code_fingerprint() -> str:
-    """A digest of the SQL the model and the snapshot are built with: a change means a full rebuild."""
+    """A digest of what the model and the snapshot are built with besides the directory (the SQL, the
+    settings, the labels, the rule catalogue and the calendar): a change means a full rebuild."""
     h = hashlib.sha256()
     for folder in ("base", "staging", "core", "marts", "publish"):
         for path in sorted((SQL / folder).glob("*.sql")):
             h.update(path.read_bytes())
+    for path in (DATA / "settings.toml", LABELS, EXPECTATIONS / "rules.toml", CALENDAR_OVERRIDES, HOLIDAY_NAMES):
+        h.update(path.read_bytes())
+    h.update(holidays.__version__.encode())  # the working-day calendar comes from it
     return h.hexdigest()[:16]
 
 
@@ -198,8 +203,9 @@ def build(con: duckdb.DuckDBPyConnection, directory: org.Directory, since: int |
     step = progress.stage if progress else (lambda what: None)
     con.begin()
     try:
-        step("model: reference tables")
-        write_reference(con, directory)
+        if since is None:  # the reference tables change only with the inputs of a full build
+            step("model: reference tables")
+            write_reference(con, directory)
         step("model: unit names")
         _write_names(con, directory, since)
         if since is None:

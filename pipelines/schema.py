@@ -37,6 +37,7 @@ def _raw_tables() -> dict[str, dict]:
     return out
 
 
+@cache
 def tables() -> dict[str, dict]:
     """Every documented table: name -> {description: [kk, ru, en], columns: {col: [kk, ru, en]}}."""
     return {**{k: v for k, v in _load().items() if not k.startswith("_")}, **_raw_tables()}
@@ -84,20 +85,24 @@ def _comment(d: list[str]) -> str:
 
 
 def apply_comments(con: duckdb.DuckDBPyConnection) -> None:
-    """COMMENT ON every documented table and column that exists in the database."""
+    """COMMENT ON every documented table and column that exists in the database (one batch)."""
     present = {r[0]: r[1] for r in con.execute(
-        "select table_name, table_type from information_schema.tables").fetchall()}
+        "select table_name, table_type from information_schema.tables "
+        "where table_catalog = current_database()").fetchall()}
+    columns: dict[str, list[str]] = {}
+    for table, col in con.execute("select table_name, column_name from information_schema.columns "
+                                  "where table_catalog = current_database()").fetchall():
+        columns.setdefault(table, []).append(col)
+    statements = []
     for table, spec in tables().items():
         if table not in present:
             continue
         obj = "view" if present[table] == "VIEW" else "table"
-        con.execute(f"comment on {obj} {table} is {_comment(spec['description'])}")
-        for (col,) in con.execute(
-            "select column_name from information_schema.columns where table_name = ?", [table]
-        ).fetchall():
-            d = describe(table, col)
-            if d:
-                con.execute(f"comment on column {table}.{col} is {_comment(d)}")
+        statements.append(f"comment on {obj} {table} is {_comment(spec['description'])}")
+        statements += [f"comment on column {table}.{col} is {_comment(d)}"
+                       for col in columns.get(table, []) if (d := describe(table, col))]
+    if statements:
+        con.execute(";\n".join(statements))
 
 
 def markdown(con: duckdb.DuckDBPyConnection) -> str:

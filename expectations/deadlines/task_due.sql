@@ -13,6 +13,7 @@ select
     strftime(t.assigned_date, '%d.%m.%Y') as anchor_text,
     -- removed from control after its term without a card: late until the removal was seen
     t.removed_date as until_date
-from tasks_as_of(date '{as_of}') as t
+-- the tasks as of that date: tasks_as_of, or the tasks mart (the same rows) when it is the data date
+from {tasks} as t
 -- a task no term judges (permanent, unreadable term, forwarded …) is listed, not checked here
 where t.outcome <> 'not_judged' and {filter}

@@ -14,9 +14,13 @@ from pipelines.validate.messages import message_sql
 FAMILIES = EXPECTATIONS / "deadlines"
 
 
-def family_sql(rule: Rule, as_of: dt.date) -> str:
-    """The rule's SQL family with its parameters filled in from the catalogue and the settings."""
+def family_sql(rule: Rule, as_of: dt.date, tasks: str | None = None) -> str:
+    """The rule's SQL family with its parameters filled in from the catalogue and the settings.
+
+    tasks: the relation of the tasks as of `as_of` (default: computed, `tasks_as_of(as_of)`).
+    """
     params = {
+        "tasks": tasks or f"tasks_as_of(date '{as_of.isoformat()}')",
         **settings.sql_params(),
         "filter": rule.filter,
         "relation": rule.relation or "",
@@ -28,7 +32,7 @@ def family_sql(rule: Rule, as_of: dt.date) -> str:
     return db.render((FAMILIES / f"{rule.sql}.sql").read_text(encoding="utf-8"), params)
 
 
-def judged_sql(rule: Rule, as_of: dt.date) -> str:
+def judged_sql(rule: Rule, as_of: dt.date, tasks: str | None = None) -> str:
     """Every checked record with its deadline, what happened by as_of, and working days late.
 
     An act after as_of has not happened yet as of that date. Late = the act after the
@@ -36,7 +40,7 @@ def judged_sql(rule: Rule, as_of: dt.date) -> str:
     late run to as_of, or to the family's until_date when earlier (materials: the meeting).
     """
     return f"""
-        with checked as ({family_sql(rule, as_of)}),
+        with checked as ({family_sql(rule, as_of, tasks)}),
         as_seen as (
             select * replace (case when actual_date <= date '{as_of}' then actual_date end as actual_date)
             from checked
@@ -57,7 +61,11 @@ def judged_sql(rule: Rule, as_of: dt.date) -> str:
 
 def run(con: duckdb.DuckDBPyConnection, rule: Rule, run_id: int, as_of: dt.date) -> tuple[int, int]:
     """Check one deadline rule and write its violations; return (records checked, violations)."""
-    con.execute(f"create or replace temp table judged as {judged_sql(rule, as_of)}")
+    # the tasks mart is tasks_as_of(the data date): as of that date the rule reads it, not a recomputation
+    mart = db.one(con, "select count(*) from duckdb_tables() where table_name = 'mart_tasks' "
+                       "and schema_name = 'main' and database_name = current_database()")[0] and \
+        db.one(con, "select as_of from data_as_of")[0] == as_of
+    con.execute(f"create or replace temp table judged as {judged_sql(rule, as_of, 'mart_tasks' if mart else None)}")
     checked, bad = db.one(con, "select count(*), count(*) filter (where is_violation) from judged")
     responsible = "department_code" if rule.responsible == "record" else f"'{rule.responsible}'"
     con.execute(f"""
