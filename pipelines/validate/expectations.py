@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from pipelines import db, settings
@@ -31,7 +32,8 @@ class Outcome:
     rule_id: str
     suite: str
     checked: int
-    failed: pd.DataFrame  # the frame's rows that failed, with actual_value
+    failed: np.ndarray  # the record ids of the failing rows (a duplicated id once per row)
+    actual_column: str  # the frame's column that shows the failing value
 
 
 def suite_files() -> list[Path]:
@@ -197,41 +199,31 @@ def _chunks(con: duckdb.DuckDBPyConnection, vd, name: str, needed: set[str], par
                          f"where gx_part % {parts} = {part}").df()
         result = vd.run(
             batch_parameters={"dataframe": df},
-            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["record_id"],
-                           "return_unexpected_index_query": False},
+            # failing rows come back as positions in the chunk (GX's default index): cheap to
+            # return, and the record ids are looked up here in one vectorised step
+            result_format={"result_format": "COMPLETE", "return_unexpected_index_query": False},
         )
+        ids = df["record_id"].to_numpy()
         del df
-        yield _outcomes(con, name, result)
+        yield [_outcome(name, r, ids) for r in result.results]
 
 
-def _outcomes(con: duckdb.DuckDBPyConnection, name: str, result) -> list[Outcome]:
-    """The Outcome of each expectation of a GX result, with the failing rows' details."""
-    failures = [([u["record_id"] for u in (r.result.get("unexpected_index_list") or [])], r)
-                for r in result.results]
-    ids = sorted({i for failed, _ in failures for i in failed})
-    details = con.execute("select * exclude (gx_part) from gx_frame where record_id in (select unnest(?))",
-                          [ids]).df() if ids else \
-        con.execute("select * exclude (gx_part) from gx_frame limit 0").df()
-    indexed = details.drop_duplicates("record_id").set_index("record_id", drop=False)
-    outcomes = []
-    for failed_ids, r in failures:
-        meta = r.expectation_config.meta or {}
-        failed = indexed.loc[failed_ids].reset_index(drop=True) if failed_ids else details.iloc[0:0]
-        failed = failed.assign(actual_value=failed[meta["actual_column"]].astype("string"))
-        outcomes.append(Outcome(meta["rule_id"], name, int(r.result.get("element_count") or 0), failed))
-    return outcomes
+def _outcome(name: str, r, ids: np.ndarray) -> Outcome:
+    """The Outcome of one expectation's GX result over a chunk whose record ids are `ids`."""
+    meta = r.expectation_config.meta or {}
+    positions = np.asarray(r.result.get("unexpected_index_list") or [], dtype=np.int64)
+    return Outcome(meta["rule_id"], name, int(r.result.get("element_count") or 0), ids[positions],
+                   meta["actual_column"])
 
 
-def write(con: duckdb.DuckDBPyConnection, rule: Rule, run_id: int, failed: pd.DataFrame) -> None:
-    """Write the failed records of a form or data rule to the violations table."""
+def write(con: duckdb.DuckDBPyConnection, rule: Rule, run_id: int, outcome: Outcome) -> None:
+    """Write the failed records of a form or data rule to the violations table, their details taken
+    from the suite's frame (gx_frame) in SQL."""
     from pipelines.validate.messages import message_sql
 
-    if failed.empty:
+    if not len(outcome.failed):
         return
-    cols = ["record_table", "record_id", "reg_no", "department_code", "source_file", "sheet", "row_no",
-            "actual_value"]
-    df = failed[cols].copy()
-    con.register("failed_df", df)
+    con.register("failed_ids", pd.DataFrame({"record_id": outcome.failed}))
     responsible = "department_code" if rule.responsible == "record" else f"'{rule.responsible}'"
     expected = (rule.expected or "").replace("'", "''")
     try:
@@ -243,10 +235,13 @@ def write(con: duckdb.DuckDBPyConnection, rule: Rule, run_id: int, failed: pd.Da
                 expected_value, actual_value, null, null, null,
                 {message_sql(rule, 'kk')}, {message_sql(rule, 'ru')}, {message_sql(rule, 'en')},
                 source_file, sheet, cast(row_no as integer)
-            from (select *, '{expected}' as expected_value, null::date as expected_date,
-                         null::date as actual_date, null::integer as working_days_late,
-                         null::varchar as anchor_text
-                  from failed_df)
+            from (select f.*, '{expected}' as expected_value, cast(f."{outcome.actual_column}" as varchar)
+                         as actual_value, null::date as expected_date, null::date as actual_date,
+                         null::integer as working_days_late, null::varchar as anchor_text
+                  from failed_ids as i
+                  inner join (select * from gx_frame where record_id in (select record_id from failed_ids)
+                              qualify row_number() over (partition by record_id) = 1) as f
+                      using (record_id))
         """)
     finally:
-        con.unregister("failed_df")
+        con.unregister("failed_ids")

@@ -101,7 +101,7 @@ def _check_suite(con: duckdb.DuckDBPyConnection, ctx, path: Path, results: dict[
                 res.checked += o.checked
             res.violations += len(o.failed)
             res.seconds += spent
-            expectations.write(con, res.rule, run_id, o.failed)
+            expectations.write(con, res.rule, run_id, o)
         t = time.perf_counter()
 
 
