@@ -32,7 +32,7 @@ class Outcome:
     rule_id: str
     suite: str
     checked: int
-    failed: np.ndarray  # the record ids of the failing rows (a duplicated id once per row)
+    failed: np.ndarray  # the positions of the failing rows in the chunk (gx_chunk.gx_pos)
     actual_column: str  # the frame's column that shows the failing value
 
 
@@ -189,41 +189,41 @@ def run_suite(ctx, con: duckdb.DuckDBPyConnection, path: Path, scoped: bool = Fa
         with duckdb_yields_memory(con):
             yield from _chunks(con, vd, name, needed, parts)
     finally:
-        con.execute("drop table if exists temp.gx_frame")
+        con.execute("drop table if exists temp.gx_frame; drop table if exists temp.gx_chunk")
 
 
 def _chunks(con: duckdb.DuckDBPyConnection, vd, name: str, needed: set[str], parts: int) -> Iterator[list[Outcome]]:
-    """GX over each chunk of gx_frame: the Outcomes of each."""
+    """GX over each chunk of gx_frame (numbered in gx_chunk): the Outcomes of each."""
     for part in range(parts):
-        df = con.execute(f"select {', '.join(sorted(needed))} from gx_frame "
-                         f"where gx_part % {parts} = {part}").df()
+        con.execute(f"create or replace temp table gx_chunk as select row_number() over () - 1 as gx_pos, "
+                    f"* exclude (gx_part) from gx_frame where gx_part % {parts} = {part}")
+        df = con.execute(f"select {', '.join(sorted(needed))} from gx_chunk order by gx_pos").df()
         result = vd.run(
             batch_parameters={"dataframe": df},
             # failing rows come back as positions in the chunk (GX's default index): cheap to
-            # return, and the record ids are looked up here in one vectorised step
+            # return, and their details are joined from gx_chunk by position in SQL
             result_format={"result_format": "COMPLETE", "return_unexpected_index_query": False},
         )
-        ids = df["record_id"].to_numpy()
         del df
-        yield [_outcome(name, r, ids) for r in result.results]
+        yield [_outcome(name, r) for r in result.results]
 
 
-def _outcome(name: str, r, ids: np.ndarray) -> Outcome:
-    """The Outcome of one expectation's GX result over a chunk whose record ids are `ids`."""
+def _outcome(name: str, r) -> Outcome:
+    """The Outcome of one expectation's GX result over the current chunk."""
     meta = r.expectation_config.meta or {}
     positions = np.asarray(r.result.get("unexpected_index_list") or [], dtype=np.int64)
-    return Outcome(meta["rule_id"], name, int(r.result.get("element_count") or 0), ids[positions],
+    return Outcome(meta["rule_id"], name, int(r.result.get("element_count") or 0), positions,
                    meta["actual_column"])
 
 
 def write(con: duckdb.DuckDBPyConnection, rule: Rule, run_id: int, outcome: Outcome) -> None:
     """Write the failed records of a form or data rule to the violations table, their details taken
-    from the suite's frame (gx_frame) in SQL."""
+    from the chunk GX checked (gx_chunk) in SQL."""
     from pipelines.validate.messages import message_sql
 
     if not len(outcome.failed):
         return
-    con.register("failed_ids", pd.DataFrame({"record_id": outcome.failed}))
+    con.register("failed_rows", pd.DataFrame({"gx_pos": outcome.failed}))
     responsible = "department_code" if rule.responsible == "record" else f"'{rule.responsible}'"
     expected = (rule.expected or "").replace("'", "''")
     try:
@@ -238,10 +238,8 @@ def write(con: duckdb.DuckDBPyConnection, rule: Rule, run_id: int, outcome: Outc
             from (select f.*, '{expected}' as expected_value, cast(f."{outcome.actual_column}" as varchar)
                          as actual_value, null::date as expected_date, null::date as actual_date,
                          null::integer as working_days_late, null::varchar as anchor_text
-                  from failed_ids as i
-                  inner join (select * from gx_frame where record_id in (select record_id from failed_ids)
-                              qualify row_number() over (partition by record_id) = 1) as f
-                      using (record_id))
+                  from failed_rows as i
+                  inner join gx_chunk as f using (gx_pos))
         """)
     finally:
-        con.unregister("failed_ids")
+        con.unregister("failed_rows")
