@@ -186,8 +186,57 @@ def _core_scoped(con: duckdb.DuckDBPyConnection, after: int) -> None:
                 con.execute(f"insert into {main}.{table} select * from temp.{table}")
             else:
                 con.execute(f"create or replace table {main}.{table} as select * from temp.{table}")
+    finally:  # temp.old_ids stays for the tasks mart (build drops it)
+        for table in [*built, "raw_edms", "affected", "edms_current"]:
+            con.execute(f"drop table if exists temp.{table}")
+
+
+# The tasks mart after an incremental core build: a task keeps its rows (only report_date moves)
+# when nothing the measure reads about it can have changed — an EDMS task, not periodic, every
+# row due and executed (on time or late) by the old date, its document not rebuilt, and no fact
+# of it (export, execution, assignment) dated after the old date up to the new one. Every other
+# task (open, overdue, periodic, registers, rebuilt documents) is measured again.
+_KEEP_TASKS = """
+create or replace temp table keep_tasks as
+select task_id from {main}.mart_tasks
+group by task_id
+having bool_and(source = 'edms' and not is_periodic and outcome in ('on_time', 'late') and is_due)
+except select document_id from temp.old_ids
+except select task_id from {main}.status_history
+    where cast(valid_from as date) > {d1} and cast(valid_from as date) <= {d2}
+        or cast(executed_at as date) > {d1} and cast(executed_at as date) <= {d2}
+except select task_id from {main}.task_assignments
+    where assigned_date > {d1} and assigned_date <= {d2}
+        or cast(executed_at as date) > {d1} and cast(executed_at as date) <= {d2}
+"""
+
+
+def _mart_tasks_scoped(con: duckdb.DuckDBPyConnection, since: int, old_date) -> None:
+    """Bring mart_tasks from old_date to the new data date, measuring again only the tasks that
+    may have changed (see _KEEP_TASKS); record them in mart_tasks_delta for the publish stage.
+
+    The measure's macro runs unchanged on temporary `task_assignments` / `status_history` that
+    hold only those tasks (the temporary schema shadows main, as in _core_scoped).
+    """
+    cat = db.one(con, "select current_database()")[0]
+    main = f'"{cat}".main'
+    new_date = db.one(con, f"select as_of from {main}.data_as_of")[0]
+    d1, d2 = f"date '{old_date}'", f"date '{new_date}'"
+    con.execute(_KEEP_TASKS.format(main=main, d1=d1, d2=d2))
+    redo = "task_id not in (select task_id from temp.keep_tasks)"
+    try:
+        for table in ("task_assignments", "status_history"):
+            con.execute(f"create or replace temp table {table} as select * from {main}.{table} where {redo}")
+        con.execute(f"create or replace temp table mart_new as select * from task_measure({d2})")
+        con.execute(f"create or replace table {main}.mart_tasks_delta as "
+                    f"select {int(since)} as after_load_id, task_id from {main}.mart_tasks where {redo} "
+                    f"union select {int(since)}, task_id from temp.mart_new")
+        con.execute(f"delete from {main}.mart_tasks where {redo}")
+        if old_date != new_date:
+            con.execute(f"update {main}.mart_tasks set report_date = {d2}")
+        con.execute(f"insert into {main}.mart_tasks select * from temp.mart_new")
     finally:
-        for table in [*built, "raw_edms", "affected", "old_ids", "edms_current"]:
+        for table in ("task_assignments", "status_history", "mart_new", "keep_tasks"):
             con.execute(f"drop table if exists temp.{table}")
 
 
@@ -216,10 +265,20 @@ def build(con: duckdb.DuckDBPyConnection, directory: org.Directory, since: int |
         else:
             step(f"model: documents of the loads after #{since}")
             _core_scoped(con, since)
+        # the tasks mart moves forward in place when it was built for an earlier (or the same) date
+        old_date = db.one(con, "select max(report_date) from mart_tasks")[0] \
+            if since is not None and db.table_exists(con, "mart_tasks") else None
         params = settings.sql_params()
         for path in sorted((SQL / "marts").glob("*.sql")):
             step(f"model: {path.stem}")
+            if path.stem == "04_tasks" and old_date is not None \
+                    and old_date <= (db.one(con, "select as_of from data_as_of")[0] or old_date.min):
+                _mart_tasks_scoped(con, since, old_date)
+                continue
             con.execute(db.render(path.read_text(encoding="utf-8"), params))
+            if path.stem == "04_tasks":  # a whole build: the publish stage rewrites the snapshot's tasks
+                con.execute("create or replace table mart_tasks_delta (after_load_id bigint, task_id varchar)")
+        con.execute("drop table if exists temp.old_ids")
         schema.apply_comments(con)
         rows = db.one(con, "select count(*) from task_assignments")[0]
         if done is not None:

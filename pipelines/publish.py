@@ -59,6 +59,9 @@ BY_DOCUMENT = {
     "task_assignments": "source <> 'edms' or task_id in (select document_id from pub_changed_ids)",
     "status_history": "task_id not like 'edms/%' or task_id in (select document_id from pub_changed_ids)",
 }
+# the tasks mart: the tasks the model measured again (mart_tasks_delta, when it covers the loads
+# after the previous snapshot's) are replaced; the others only move to the new report date
+BY_TASK = {"tasks": "task_id in (select task_id from main.mart_tasks_delta)"}
 _CREATE = re.compile(r"^create\s+table\s+pub\.(\w+)\s+as\s+(.*)$", re.IGNORECASE | re.DOTALL)
 
 
@@ -88,6 +91,8 @@ def _delta_sql(con: duckdb.DuckDBPyConnection, sql: str) -> str | None:
            "create or replace temp table pub_changed_ids as "
            "select document_id from pub.documents where key_hash in (select key_hash from pub_changed) union "
            "select document_id from main.documents where key_hash in (select key_hash from pub_changed)"]
+    by_task = bool(db.one(con, "select count(*) from main.mart_tasks_delta where after_load_id = ?",
+                          [prev[0]])[0]) if db.table_exists(con, "mart_tasks_delta") else False
     for st in _statements(sql):
         m = _CREATE.match(st)
         if not m:
@@ -99,6 +104,11 @@ def _delta_sql(con: duckdb.DuckDBPyConnection, sql: str) -> str | None:
         elif m[1] in BY_DOCUMENT:
             out += [f"delete from pub.{m[1]} where {BY_DOCUMENT[m[1]]}",
                     f"insert into pub.{m[1]} select * from ({m[2]}) where {BY_DOCUMENT[m[1]]}"]
+        elif m[1] in BY_TASK and by_task:
+            out += [f"delete from pub.{m[1]} where {BY_TASK[m[1]]}",
+                    f"update pub.{m[1]} set report_date = (select max(report_date) from main.mart_tasks) "
+                    f"where report_date is distinct from (select max(report_date) from main.mart_tasks)",
+                    f"insert into pub.{m[1]} select * from ({m[2]}) where {BY_TASK[m[1]]}"]
         else:
             out.append(f"create or replace table pub.{m[1]} as {m[2]}")
     out += ["drop table temp.pub_changed", "drop table temp.pub_changed_ids"]
