@@ -97,6 +97,43 @@ def test_incremental_flags_and_counts_equal_a_full_run(incremental, tmp_path):
     assert {"documents", "task_assignments"} <= {r[0] for r in changed}
 
 
+class Steps:
+    """A progress stand-in that keeps what each step said."""
+
+    def __init__(self):
+        self.said: list[str] = []
+
+    def stage(self, what: str) -> None:
+        self.said.append(what)
+
+
+REGISTERS = ("appeals", "materials", "meetings", "protocols")
+
+
+def test_a_suite_whose_frame_did_not_change_keeps_its_results(incremental, tmp_path):
+    db, _ = incremental
+    con = duckdb.connect(str(_copy(db, tmp_path)))
+    try:
+        since = con.execute("select load_id from pipeline_state where stage = 'validate'").fetchone()[0]
+        before = con.execute("select rule_id, records_checked, violations from validation_runs "
+                             "where run_id = (select max(run_id) from validation_runs) order by all").fetchall()
+        # nothing new: every register suite is unchanged, and the run says the same as the last one
+        steps = Steps()
+        run_id, results, _ = validation.run(con, progress=steps, since=since)
+        kept = [f"validate: suite {s} unchanged since run #{run_id - 1}" for s in REGISTERS]
+        assert set(kept) <= set(steps.said), steps.said
+        assert sorted((r.rule.id, r.checked, r.violations) for r in results) == before
+        # one material submission less: that suite runs again, the others are still kept
+        con.execute("delete from material_submissions where submission_id = "
+                    "(select min(submission_id) from material_submissions)")
+        steps = Steps()
+        validation.run(con, progress=steps, since=since)
+        assert "validate: suite materials" in steps.said
+        assert f"validate: suite appeals unchanged since run #{run_id}" in steps.said
+    finally:
+        con.close()
+
+
 def table(db: Path, sql: str) -> list[tuple]:
     """The rows of a query on a database file, sorted."""
     con = duckdb.connect(str(db), read_only=True)

@@ -142,6 +142,12 @@ def condition_sql(condition: str | None) -> str:
     return re.sub(r"\b(True|False)\b", lambda m: m[1].lower(), sql)
 
 
+def frame_digest(con: duckdb.DuckDBPyConnection, doc: dict) -> str:
+    """A digest of a suite's whole frame (rows and every value): equal digests, equal results."""
+    return con.execute(f"select count(*) || ':' || coalesce(bit_xor(hash(f)), 0) "
+                       f"from ({frame_sql(doc)}) as f").fetchall()[0][0]
+
+
 def checked_counts(con: duckdb.DuckDBPyConnection, doc: dict) -> list[tuple[str, int]]:
     """(rule id, records checked) of each expectation of a suite over its whole frame, in SQL:
     the records its row_condition selects (what GX reports as element_count)."""

@@ -39,3 +39,11 @@ create table if not exists violations (
     sheet varchar,
     row_no integer
 );
+
+-- what each suite without a scope checked: an incremental run keeps the earlier flags of a suite
+-- whose whole frame is unchanged (same rows, same digest) instead of running it again
+create table if not exists suite_digests (
+    run_id integer not null,
+    suite varchar not null,
+    digest varchar not null
+);
