@@ -229,8 +229,8 @@ def _mart_tasks_scoped(con: duckdb.DuckDBPyConnection, since: int, old_date) -> 
             con.execute(f"create or replace temp table {table} as select * from {main}.{table} where {redo}")
         con.execute(f"create or replace temp table mart_new as select * from task_measure({d2})")
         con.execute(f"create or replace table {main}.mart_tasks_delta as "
-                    f"select {int(since)} as after_load_id, task_id from {main}.mart_tasks where {redo} "
-                    f"union select {int(since)}, task_id from temp.mart_new")
+                    f"select cast({int(since)} as bigint) as after_load_id, task_id "
+                    f"from {main}.mart_tasks where {redo} union select {int(since)}, task_id from temp.mart_new")
         con.execute(f"delete from {main}.mart_tasks where {redo}")
         if old_date != new_date:
             con.execute(f"update {main}.mart_tasks set report_date = {d2}")

@@ -51,8 +51,9 @@ left join main.load_log as l using (load_id);
 
 
 # Tables of the public snapshot updated in a copy of the previous one instead of written anew:
-# append-only ones get their new rows; the EDMS document tables the rows of the documents that
-# the model rebuilt since the previous snapshot (`pub_changed`: their key_hash).
+# append-only ones get their new rows (and lose the runs the database no longer keeps); the EDMS
+# document tables the rows of the documents that the model rebuilt since the previous snapshot
+# (`pub_changed`: their key_hash).
 APPEND_ONLY = {"violations": "run_id"}
 BY_DOCUMENT = {
     "documents": "key_hash in (select key_hash from pub_changed)",
@@ -99,8 +100,9 @@ def _delta_sql(con: duckdb.DuckDBPyConnection, sql: str) -> str | None:
             out.append(st)
         elif m[1] in APPEND_ONLY:
             key = APPEND_ONLY[m[1]]
-            out.append(f"insert into pub.{m[1]} select * from ({m[2]}) "
-                       f"where {key} > (select coalesce(max({key}), 0) from pub.{m[1]})")
+            out += [f"delete from pub.{m[1]} where {key} not in (select distinct {key} from main.{m[1]})",
+                    f"insert into pub.{m[1]} select * from ({m[2]}) "
+                    f"where {key} > (select coalesce(max({key}), 0) from pub.{m[1]})"]
         elif m[1] in BY_DOCUMENT:
             out += [f"delete from pub.{m[1]} where {BY_DOCUMENT[m[1]]}",
                     f"insert into pub.{m[1]} select * from ({m[2]}) where {BY_DOCUMENT[m[1]]}"]

@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipelines import ingest, paths, publish
+from pipelines import ingest, paths, publish, settings
 from pipelines.validate import expectations
 from pipelines.validate import run as validation
 from tests.test_crash import _copy, tartip
@@ -132,6 +132,27 @@ def test_a_suite_whose_frame_did_not_change_keeps_its_results(incremental, tmp_p
         assert f"validate: suite appeals unchanged since run #{run_id}" in steps.said
     finally:
         con.close()
+
+
+def test_only_the_latest_runs_keep_their_flags(incremental, tmp_path, monkeypatch):
+    db, _ = incremental
+    copy = _copy(db, tmp_path)
+    read = settings.load
+    monkeypatch.setattr(settings, "load", lambda *a: {**read(*a), "validation": {"keep_flag_runs": 2}})
+    con = duckdb.connect(str(copy))
+    try:
+        for _ in range(3):
+            last, results, _ = validation.run(con)
+        runs = con.execute("select distinct run_id from validation_runs order by 1").fetchall()
+        assert len(runs) >= 4 and runs[-1] == (last,)  # every run keeps its counts
+        assert con.execute("select distinct run_id from violations order by 1").fetchall() == [(last - 1,), (last,)]
+        assert con.execute("select count(*) from current_violations").fetchone()[0] == \
+            sum(r.violations for r in results) > 0
+        # the snapshot, updated in place from the previous one, drops the runs the database dropped
+        publish.publish(con, copy)
+    finally:
+        con.close()
+    assert table(publish.public_path(copy), "select distinct run_id from violations") == [(last - 1,), (last,)]
 
 
 def table(db: Path, sql: str) -> list[tuple]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import db
+from pipelines import db, settings
 from pipelines.validate import catalogue, deadlines, expectations
 
 
@@ -184,6 +184,9 @@ def run(con: duckdb.DuckDBPyConnection, rule_ids: list[str] | None = None, as_of
                 [run_id, run_at, as_of, r.id, r.clause, r.kind, r.severity, r.title_kk, r.title_ru, r.title_en,
                  res.checked, res.violations, res.status, round(res.seconds, 3)],
             )
+        keep = int(settings.load().get("validation", {}).get("keep_flag_runs", 0))
+        if keep > 0:  # older runs keep their counts, not their flags
+            con.execute("delete from violations where run_id <= ?", [run_id - keep])
         if done is not None:
             stages.mark(con, "validate", done, sum(r.violations for r in results.values()))
         stages.kill_point("validate")
