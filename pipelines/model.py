@@ -258,6 +258,7 @@ def build(con: duckdb.DuckDBPyConnection, directory: org.Directory, since: int |
         step("model: unit names")
         _write_names(con, directory, since)
         if since is None:
+            con.execute("drop table if exists load_dates")  # dated again by the current SQL
             for path in sorted((SQL / "core").glob("*.sql")):
                 step(f"model: {path.stem}")
                 con.execute(path.read_text(encoding="utf-8"))

@@ -174,7 +174,8 @@ def test_the_tasks_mart_moved_forward_equals_a_full_build(incremental, tmp_path)
                               "from mart_tasks")[0]
     assert 0 < redone < total / 2
     assert table(full, "select count(*) from mart_tasks_delta") == [(0,)]
-    for sql in ("select * from mart_tasks", "select * from daily_execution", "select * from execution_summary"):
+    for sql in ("select * from mart_tasks", "select * from daily_execution", "select * from execution_summary",
+                "select * from load_dates"):
         assert table(db, sql) == table(full, sql), sql
     # the snapshot's tasks, updated in place, equal those written anew
     for sql in ("select * from tasks", "select * from overdue_tasks"):

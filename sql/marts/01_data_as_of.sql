@@ -4,27 +4,38 @@
 -- load_dates: one row per loaded file with the date its data speaks for — the export time of its
 -- title block («Сформирован: …»), else the latest date in its own content (registration,
 -- receipt, execution, answer — never later than the day it was loaded), else the load day.
+-- A load's rows never change, so its date is worked out once: the rows of loads already dated
+-- are kept (a full build drops the table first) and only the new loads' content is read.
+create table if not exists load_dates (
+    load_id integer, kind varchar, file_name varchar, exported_at timestamp, loaded_at timestamp,
+    content_date date, data_date date, date_basis varchar
+);
+
 create or replace table load_dates as
-with content as (
+with new_loads as (
+    select load_id, exported_at from load_log where load_id not in (select load_id from load_dates)
+),
+
+content as (
     select load_id, max(greatest(reg_date, cast(received_at as date), cast(executed_at as date))) as content_date
     from stg_edms
-    where load_id in (select load_id from load_log where exported_at is null)
+    where load_id in (select load_id from new_loads where exported_at is null)
     group by load_id
     union all
     select load_id, max(greatest(meeting_date, protocol_date, cast(executed_at as date)))
     from stg_protocols
-    where load_id in (select load_id from load_log where exported_at is null)
+    where load_id in (select load_id from new_loads where exported_at is null)
     group by load_id
     union all
     select load_id, max(cast(submitted_at as date))
     from stg_materials
-    where load_id in (select load_id from load_log where exported_at is null)
+    where load_id in (select load_id from new_loads where exported_at is null)
     group by load_id
     union all
     select load_id, max(greatest(cast(received_at as date), cast(registered_at as date),
                                  cast(forwarded_at as date), cast(answered_at as date)))
     from stg_appeals
-    where load_id in (select load_id from load_log where exported_at is null)
+    where load_id in (select load_id from new_loads where exported_at is null)
     group by load_id
 ),
 
@@ -45,9 +56,13 @@ final as (
              else 'load' end as date_basis
     from load_log as l
     left join content as c using (load_id)
+    where l.load_id in (select load_id from new_loads)
 )
 
-select * from final;
+select * from final
+union all
+select * from load_dates where load_id in (select load_id from load_log)
+order by load_id;
 
 -- source_exports: per kind of export, the latest data date and its file — what every page, report
 -- and slide names, so that a stale source is visible.
