@@ -5,7 +5,7 @@ largest process), measured in the same run as its read_csv reference:
   day     a day's export (40 EDMS rows) on top of the loaded demo year, and the fresh year load;
   region  a day's export (40 rows) on top of the region demo (200k cards);
   1m      a 1M-row EDMS CSV (the first million cards of the national demo), whole ingest;
-  national  the national demo (10M cards), first load, whole ingest.
+  national  the national demo (10M cards), first load, whole ingest, then a day's export on top.
 
 Usage: python benchmarks/pipeline.py [day region 1m national] [--dir DIR]
 """
@@ -163,9 +163,15 @@ def bench_national(work: Path) -> None:
     """The national demo, first load."""
     src = national_csv(work)
     ref = read_csv(src, work)
-    r = tartip("ingest", src, "--db", fresh(work, "national"))
+    db = fresh(work, "national")
+    r = tartip("ingest", src, "--db", db)
     row("national (10M cards): whole first tartip ingest", r, ref)
     row("  bare read_csv (reference)", ref)
+    day = day_export(src, work / "national_day.csv", ";", 0)
+    ref = read_csv(day, work)
+    r = tartip("ingest", day, "--db", db)
+    row("national + a day's export (40 rows): tartip ingest", r, ref)
+    row("  bare read_csv of the day's file (reference)", ref)
 
 
 def main() -> None:
