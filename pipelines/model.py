@@ -157,6 +157,11 @@ _EDMS_ROWS = {
 }
 
 
+def _main_schema(con: duckdb.DuckDBPyConnection) -> str:
+    """The database's main schema, fully qualified (past the temporary tables that shadow it)."""
+    return f'"{db.one(con, "select current_database()")[0]}".main'
+
+
 def _core_scoped(con: duckdb.DuckDBPyConnection, after: int) -> None:
     """Rebuild the core tables for the EDMS documents in the loads after `after` only.
 
@@ -165,8 +170,7 @@ def _core_scoped(con: duckdb.DuckDBPyConnection, after: int) -> None:
     name to the temporary schema first. The rows of those documents are then replaced in the
     model tables; the protocol, materials and appeal registers (thousands of rows) are rebuilt whole.
     """
-    cat = db.one(con, "select current_database()")[0]
-    main = f'"{cat}".main'
+    main = _main_schema(con)
     con.execute(f"create or replace temp table affected as "
                 f"select distinct key_hash from {main}.raw_edms where load_id > {int(after)}")
     con.execute(f"create or replace temp table old_ids as select document_id from {main}.documents "
@@ -218,8 +222,7 @@ def _mart_tasks_scoped(con: duckdb.DuckDBPyConnection, since: int, old_date) -> 
     The measure's macro runs unchanged on temporary `task_assignments` / `status_history` that
     hold only those tasks (the temporary schema shadows main, as in _core_scoped).
     """
-    cat = db.one(con, "select current_database()")[0]
-    main = f'"{cat}".main'
+    main = _main_schema(con)
     new_date = db.one(con, f"select as_of from {main}.data_as_of")[0]
     d1, d2 = f"date '{old_date}'", f"date '{new_date}'"
     con.execute(_KEEP_TASKS.format(main=main, d1=d1, d2=d2))
