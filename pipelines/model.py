@@ -140,7 +140,8 @@ def code_fingerprint() -> str:
     for folder in ("base", "staging", "core", "marts", "publish"):
         for path in sorted((SQL / folder).glob("*.sql")):
             h.update(path.read_bytes())
-    for path in (DATA / "settings.toml", LABELS, EXPECTATIONS / "rules.toml", CALENDAR_OVERRIDES, HOLIDAY_NAMES):
+    for path in (DATA / "settings.toml", LABELS, schema.SCHEMA_FILE, EXPECTATIONS / "rules.toml",
+                 CALENDAR_OVERRIDES, HOLIDAY_NAMES):
         h.update(path.read_bytes())
     h.update(holidays.__version__.encode())  # the working-day calendar comes from it
     return h.hexdigest()[:16]
@@ -196,15 +197,16 @@ def _core_scoped(con: duckdb.DuckDBPyConnection, after: int) -> None:
 
 
 # The tasks mart after an incremental core build: a task keeps its rows (only report_date moves)
-# when nothing the measure reads about it can have changed — an EDMS task, not periodic, every
-# row due and executed (on time or late) by the old date, its document not rebuilt, and no fact
+# when nothing the measure reads about it can have changed — every row settled by the old date
+# (is_settled, sql/marts/04_tasks.sql: EDMS, not periodic, due, executed on time or late), its
+# document not rebuilt, and no fact
 # of it (export, execution, assignment) dated after the old date up to the new one. Every other
 # task (open, overdue, periodic, registers, rebuilt documents) is measured again.
 _KEEP_TASKS = """
 create or replace temp table keep_tasks as
 select task_id from {main}.mart_tasks
 group by task_id
-having bool_and(source = 'edms' and not is_periodic and outcome in ('on_time', 'late') and is_due)
+having bool_and(is_settled(source, is_periodic, outcome, is_due))
 except select document_id from temp.old_ids
 except select task_id from {main}.status_history
     where cast(valid_from as date) > {d1} and cast(valid_from as date) <= {d2}
@@ -283,7 +285,7 @@ def build(con: duckdb.DuckDBPyConnection, directory: org.Directory, since: int |
             if path.stem == "04_tasks":  # a whole build: the publish stage rewrites the snapshot's tasks
                 con.execute("create or replace table mart_tasks_delta (after_load_id bigint, task_id varchar)")
         con.execute("drop table if exists temp.old_ids")
-        schema.apply_comments(con)
+        schema.apply_comments(con, missing_only=since is not None)
         rows = db.one(con, "select count(*) from task_assignments")[0]
         if done is not None:
             stages.mark(con, "model", done, rows)

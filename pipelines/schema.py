@@ -84,22 +84,36 @@ def _comment(d: list[str]) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def apply_comments(con: duckdb.DuckDBPyConnection) -> None:
-    """COMMENT ON every documented table and column that exists in the database (one batch)."""
+def apply_comments(con: duckdb.DuckDBPyConnection, catalog: str | None = None,
+                   missing_only: bool = False) -> None:
+    """COMMENT ON every documented table and column that exists in the database (one batch).
+
+    catalog: an attached database instead of the current one. missing_only: only the tables and
+    views without a comment (those created anew since the last time: an incremental build keeps
+    the others, and a comment is a catalog change the next checkpoint writes).
+    """
+    where = "table_catalog = " + (f"'{catalog}'" if catalog else "current_database()")
+    prefix = f"{catalog}.main." if catalog else ""
     present = {r[0]: r[1] for r in con.execute(
-        "select table_name, table_type from information_schema.tables "
-        "where table_catalog = current_database()").fetchall()}
+        f"select table_name, table_type from information_schema.tables where {where}").fetchall()}
+    if missing_only:
+        database = f"'{catalog}'" if catalog else "current_database()"
+        done = {r[0] for r in con.execute(
+            f"select table_name from duckdb_tables() where database_name = {database} and comment is not null "
+            f"union all select view_name from duckdb_views() where database_name = {database} "
+            f"and comment is not null").fetchall()}
+        present = {t: kind for t, kind in present.items() if t not in done}
     columns: dict[str, list[str]] = {}
-    for table, col in con.execute("select table_name, column_name from information_schema.columns "
-                                  "where table_catalog = current_database()").fetchall():
+    for table, col in con.execute(
+            f"select table_name, column_name from information_schema.columns where {where}").fetchall():
         columns.setdefault(table, []).append(col)
     statements = []
     for table, spec in tables().items():
         if table not in present:
             continue
         obj = "view" if present[table] == "VIEW" else "table"
-        statements.append(f"comment on {obj} {table} is {_comment(spec['description'])}")
-        statements += [f"comment on column {table}.{col} is {_comment(d)}"
+        statements.append(f"comment on {obj} {prefix}{table} is {_comment(spec['description'])}")
+        statements += [f"comment on column {prefix}{table}.{col} is {_comment(d)}"
                        for col in columns.get(table, []) if (d := describe(table, col))]
     if statements:
         con.execute(";\n".join(statements))

@@ -1,8 +1,8 @@
 -- The analysts' and the dashboard's snapshot (attached as `pub`): the marts and reference
 -- tables, with personal data of citizens and the contents of ДСП documents masked.
 -- Never holds a name, ИИН, phone or address of an applicant, nor the summary of a ДСП document.
-create or replace macro mask_text(restricted, s) as (case when restricted then '*** ДСП ***' else s end);
-create or replace macro mask_person(s) as (
+create or replace temp macro mask_text(restricted, s) as (case when restricted then '*** ДСП ***' else s end);
+create or replace temp macro mask_person(s) as (
     -- "Ахметов Нұрлан" -> "А. Н."
     case when s is null then null
          else array_to_string(list_transform(string_split(trim(s), ' '), lambda w: left(w, 1) || '.'), ' ') end
