@@ -4,6 +4,7 @@ and a monthly protocol task. Report date: 15.04.2025 (the exports' own date)."""
 
 from __future__ import annotations
 
+import duckdb
 import pytest
 
 from tests.conftest import rows
@@ -310,3 +311,25 @@ def test_a_forwarded_appeal_is_not_the_units(con, directory, tmp_path):
         ("fw", "not_judged", "forwarded"), ("own", "overdue", None)]
     (due,) = rows(con, "select sum(due_count) from daily_execution")
     assert due == (1,)
+
+
+def test_the_tasks_mart_holds_every_measured_row_settled_ones_first(demo_db):
+    # the mart is written in two passes (settled rows, then the rest): none may be lost or doubled,
+    # and the rows a later load replaces (unsettled) follow every settled one
+    con = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        mart = rows(con, "select * from mart_tasks order by all")
+        measured = rows(con, "select * from task_measure((select as_of from data_as_of)) order by all")
+        assert mart == measured and len(mart) > 1000
+        last_settled, first_unsettled, unsettled = rows(con, """
+            select max(rowid) filter (where is_settled(source, is_periodic, outcome, is_due)),
+                   min(rowid) filter (where not is_settled(source, is_periodic, outcome, is_due)),
+                   count(*) filter (where not is_settled(source, is_periodic, outcome, is_due))
+            from mart_tasks""")[0]
+        assert unsettled > 0 and last_settled < first_unsettled
+        # every kind of row that moves with the data date counts as unsettled
+        assert rows(con, """
+            select count(*) from mart_tasks where is_settled(source, is_periodic, outcome, is_due)
+                and (source <> 'edms' or is_periodic or outcome in ('open', 'overdue') or not is_due)""")[0][0] == 0
+    finally:
+        con.close()
