@@ -149,14 +149,23 @@ def _swap(con: duckdb.DuckDBPyConnection, target: Path, sql: str, delta: bool = 
     return target
 
 
+# views of the marts that the snapshot holds as views over its own tables (not copied rows)
+SNAPSHOT_VIEWS = ("current_violations",)
+
+
 def macros_sql() -> str:
-    """Every macro of the marts (tasks_as_of, the measure, the screens' macros), created in `pub`."""
+    """Every macro of the marts (tasks_as_of, the measure, the screens' macros) and the views of
+    SNAPSHOT_VIEWS, created in `pub` (their names resolve in the snapshot's own tables)."""
     params = settings.sql_params()
+    views = tuple(f"create or replace view {v} as" for v in SNAPSHOT_VIEWS)
     out = []
     for path in sorted((SQL / "marts").glob("*.sql")):
         for body in _statements(db.render(path.read_text(encoding="utf-8"), params)):
-            if body.lstrip().lower().startswith("create or replace macro "):
+            head = body.lstrip().lower()
+            if head.startswith("create or replace macro "):
                 out.append(body.replace("create or replace macro ", "create or replace macro pub.", 1) + ";")
+            elif head.startswith(views):
+                out.append(body.replace("create or replace view ", "create or replace view pub.", 1) + ";")
     return "\n".join(out)
 
 

@@ -11,7 +11,7 @@ import pytest
 from pipelines import load, model
 from pipelines.sources import by_kind
 from pipelines.validate import catalogue, run
-from tests.conftest import rows
+from tests.conftest import FIXTURES, rows
 
 AS_OF = dt.date(2025, 6, 30)
 
@@ -550,7 +550,7 @@ def test_terms_in_working_or_calendar_days(con, directory, tmp_path, monkeypatch
     monkeypatch.setattr(catalogue.Rule, "term_setting", lambda self: settings.Term(self.term, 3, unit, "R-x", before))
     anchor = "2025-03-26" if before else "2025-03-20"
     relation = (f"select 'x' as record_table, 'x' as record_id, 'x' as reg_no, null as department_code, "
-                f"null as source_file, null as sheet, null as row_no, 'apparatus' as meeting_type, "
+                f"null as source_file, null as sheet, null as row_no, '' as org_name, 'apparatus' as meeting_type, "
                 f"date '{anchor}' as anchor_date, null::date as actual_date")
     rule = rule.__class__(**{**rule.__dict__, "relation": relation, "filter": "true"})
     (got,) = rows(con, f"select expected_date::varchar from ({deadlines.family_sql(rule, AS_OF)})")
@@ -565,3 +565,51 @@ def test_a_term_unit_the_measure_cannot_count_is_refused(monkeypatch):
                         else real(key))
     with pytest.raises(ValueError, match="document_default must be counted in cd"):
         settings.sql_params()
+
+
+def test_every_flag_carries_the_organisation_of_its_record(con, ingest, tmp_path):
+    # the organisation is written on the flag when it is checked (no join at read time): it must be
+    # the one of the record flagged — here an export of two organisations, every rule run
+    src = (FIXTURES / "marts" / "edms.csv").read_text(encoding="utf-8").splitlines()
+    orgs = ["Отырар ауданы", "Другой район"]
+    body = [f"{line};{orgs[i % 2]}" for i, line in enumerate(src[2:])]
+    (tmp_path / "edms_two_orgs.csv").write_text("\n".join([src[0], src[1] + ";Организация", *body]) + "\n",
+                                                encoding="utf-8")
+    ingest(tmp_path / "edms_two_orgs.csv", "marts/protocols.csv", "marts/appeals.csv")
+    run.run(con, None, AS_OF, docs_root=None)
+    by_org = dict(rows(con, "select org_name, count(*) from current_violations group by all"))
+    assert by_org.get("Отырар ауданы", 0) > 0 and by_org.get("Другой район", 0) > 0
+    assert rows(con, """
+        with record_orgs as (
+            select 'documents' as record_table, document_id as record_key, org_name from documents
+            union all select 'task_assignments', assignment_id, org_name from task_assignments
+            union all select 'protocols', protocol_id, org_name from protocols
+            union all select 'appeals', appeal_id, org_name from appeals
+            union all select 'material_submissions', submission_id, org_name from material_submissions
+        )
+        select v.rule_id, v.record_id, v.org_name, o.org_name
+        from current_violations as v
+        inner join record_orgs as o
+            on o.record_table = v.record_table
+            and o.record_key = case when v.record_table = 'task_assignments'
+                                    then split_part(v.record_id, '~', 1) else v.record_id end
+        where v.org_name is distinct from coalesce(o.org_name, '')""") == []
+
+
+def test_the_snapshot_lists_the_same_current_violations_as_a_view(demo_db):
+    import duckdb
+
+    from pipelines.publish import public_path
+
+    con = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        main = rows(con, "select * from current_violations order by all")
+    finally:
+        con.close()
+    snap = duckdb.connect(str(public_path(demo_db)), read_only=True)
+    try:
+        assert rows(snap, "select table_type from information_schema.tables "
+                          "where table_name = 'current_violations'") == [("VIEW",)]
+        assert len(main) > 1000 and rows(snap, "select * from current_violations order by all") == main
+    finally:
+        snap.close()

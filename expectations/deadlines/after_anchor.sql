@@ -1,10 +1,11 @@
 -- An act due within N days after an anchor date (delivery, forwarding, protocols).
--- {relation} gives record_table, record_id, reg_no, department_code, lineage, anchor_date,
+-- {relation} gives record_table, record_id, reg_no, department_code, lineage, org_name, anchor_date,
 -- actual_date. Working days (unit wd): the deadline is the working day N after the anchor.
 -- Calendar days (unit cd, {calendar_days}): the anchor + N days, met on the next working day
 -- when that is a day off.
 select
     r.record_table, r.record_id, r.reg_no, r.department_code, r.source_file, r.sheet, r.row_no,
+    r.org_name,
     case when {calendar_days} then m.date else t.date end as expected_date,
     r.actual_date,
     strftime(r.anchor_date, '%d.%m.%Y') as anchor_text,

@@ -6,6 +6,7 @@ select
     a.reg_no,
     '{responsible}' as department_code,
     a.source_file, a.sheet, a.row_no,
+    a.org_name,
     case
         when c.is_working_day and (not a.has_receipt_time or cast(a.received_at as time) < time '{workday_end}')
             then cast(a.received_at as date)

@@ -5,6 +5,7 @@
 -- report date.
 select
     r.record_table, r.record_id, r.reg_no, r.department_code, r.source_file, r.sheet, r.row_no,
+    r.org_name,
     case when {calendar_days} then w.date else t.date end as expected_date,
     r.actual_date,
     strftime(r.anchor_date, '%d.%m.%Y') as anchor_text,

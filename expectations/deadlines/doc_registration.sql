@@ -6,6 +6,7 @@ select
     d.reg_no,
     '{responsible}' as department_code,
     d.source_file, d.sheet, d.row_no,
+    d.org_name,
     case
         when d.is_urgent then cast(d.received_at as date)
         when c.is_working_day and (not d.has_receipt_time or cast(d.received_at as time) < time '{workday_end}')

@@ -8,6 +8,7 @@ select
     coalesce(t.reg_no, t.protocol_no || ' п.' || t.item_no) as reg_no,
     t.department_code,
     t.source_file, t.sheet, t.row_no,
+    t.org_name,
     t.due_date as expected_date,
     t.executed_date as actual_date,
     strftime(t.assigned_date, '%d.%m.%Y') as anchor_text,

@@ -5,6 +5,7 @@ select
     reg_no,
     department_code,
     source_file, sheet, row_no,
+    org_name,
     coalesce(department, '—') as department,
     -- R-12.4: answers are taken for dispatch until 18:00 (a date without a time of day is not judged)
     answered_at is not null and cast(answered_at as time) <> time '00:00' as has_answer_time,

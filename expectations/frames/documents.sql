@@ -5,6 +5,7 @@ select
     d.reg_no,
     coalesce(t.department_code, 'APP-GEN') as department_code,
     d.source_file, d.sheet, d.row_no,
+    d.org_name,
     d.doc_kind,
     d.out_no is not null and d.out_date is not null as has_outgoing_ref,
     coalesce(d.out_no, '') || ' ' || coalesce(d.out_date_text, '') as outgoing_ref,

@@ -5,6 +5,7 @@ select
     body_name || ': ' || material || ' (' || strftime(meeting_date, '%d.%m.%Y') || ')' as reg_no,
     department_code,
     source_file, sheet, row_no,
+    org_name,
     meeting_type,
     regexp_matches(lower(material), 'справк|анықтама') as is_reference,
     regexp_matches(lower(material), 'презент') as is_presentation,

@@ -47,6 +47,7 @@ select
     null::varchar as source_file,
     null::varchar as sheet,
     null::integer as row_no,
+    org_name,
     period_kind,
     akimat_sessions,
     apparatus_meetings

@@ -5,6 +5,7 @@ select
     protocol_no as reg_no,
     'APP-ORG' as department_code,
     source_file, sheet, row_no,
+    org_name,
     controller,
     chair,
     meeting_type,

@@ -5,6 +5,7 @@ select
     coalesce(reg_no, protocol_no || ' п.' || item_no) as reg_no,
     department_code,
     source_file, sheet, row_no,
+    org_name,
     source,
     status,
     status_raw,

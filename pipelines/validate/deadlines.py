@@ -76,7 +76,7 @@ def run(con: duckdb.DuckDBPyConnection, rule: Rule, run_id: int, as_of: dt.date)
             strftime(expected_date, '%d.%m.%Y'), strftime(actual_date, '%d.%m.%Y'),
             expected_date, actual_date, working_days_late,
             {message_sql(rule, 'kk')}, {message_sql(rule, 'ru')}, {message_sql(rule, 'en')},
-            source_file, sheet, row_no
+            source_file, sheet, row_no, coalesce(org_name, '')
         from (select *, null::varchar as expected_value, null::varchar as actual_value from judged)
         where is_violation
     """)

@@ -246,7 +246,7 @@ def write(con: duckdb.DuckDBPyConnection, rule: Rule, run_id: int, outcome: Outc
                 record_table, record_id, reg_no, {responsible},
                 expected_value, actual_value, null, null, null,
                 {message_sql(rule, 'kk')}, {message_sql(rule, 'ru')}, {message_sql(rule, 'en')},
-                source_file, sheet, cast(row_no as integer)
+                source_file, sheet, cast(row_no as integer), coalesce(org_name, '')
             from (select f.*, '{expected}' as expected_value, cast(f."{outcome.actual_column}" as varchar)
                          as actual_value, null::date as expected_date, null::date as actual_date,
                          null::integer as working_days_late, null::varchar as anchor_text

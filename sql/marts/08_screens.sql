@@ -1,28 +1,13 @@
 -- What the screens and the report list beside the rates, so that no page hand-writes a count
 -- or names a rule id. Rule groups come from expectations/rules.toml (`groups`, table rule_catalogue).
 
--- current_violations: the flags of the latest validation run, with the groups of their rule and the
--- organisation of the record flagged.
+-- current_violations: the flags of the latest validation run, with the groups of their rule (the
+-- organisation of the record flagged is stored on the flag when it is written). A filter, not a
+-- join: the snapshot holds it as the same view over its own `violations`.
 create or replace view current_violations as
-with record_orgs as (
-    select 'documents' as record_table, document_id as record_key, org_name from documents
-    union all
-    select 'task_assignments', assignment_id, org_name from task_assignments
-    union all
-    select 'protocols', protocol_id, org_name from protocols
-    union all
-    select 'appeals', appeal_id, org_name from appeals
-    union all
-    select 'material_submissions', submission_id, org_name from material_submissions
-)
-
-select v.*, coalesce(r.groups, []::varchar[]) as rule_groups, coalesce(o.org_name, '') as org_name
+select v.* exclude (org_name), coalesce(r.groups, []::varchar[]) as rule_groups, coalesce(v.org_name, '') as org_name
 from violations as v
 left join rule_catalogue as r using (rule_id)
-left join record_orgs as o
-    on o.record_table = v.record_table
-    and o.record_key = case when v.record_table = 'task_assignments' then split_part(v.record_id, '~', 1)
-                            else v.record_id end
 where v.run_id = (select max(run_id) from validation_runs);
 
 -- service_note_cases: one row per fact a service note can cite (rules of the group

@@ -18,7 +18,7 @@ from main.mart_tasks where outcome = 'overdue' order by working_days_late desc;
 create table pub.execution_summary as select * from main.execution_summary;
 create table pub.daily_execution as select * from main.daily_execution;
 create table pub.violations as select * from main.violations;
-create table pub.current_violations as select * from main.current_violations;
+-- current_violations is the marts' view (a filter of `violations`), created by the publish stage
 create table pub.validation_runs as select * from main.validation_runs;
 create table pub.calendar as select * from main.calendar;
 create table pub.departments as select * from main.departments;

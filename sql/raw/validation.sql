@@ -37,8 +37,11 @@ create table if not exists violations (
     message_en varchar,
     source_file varchar,
     sheet varchar,
-    row_no integer
+    row_no integer,
+    org_name varchar
 );
+-- (a database made before flags carried their organisation gets the column; its older runs hold null)
+alter table violations add column if not exists org_name varchar;
 
 -- what each suite without a scope checked: an incremental run keeps the earlier flags of a suite
 -- whose whole frame is unchanged (same rows, same digest) instead of running it again
