@@ -18,11 +18,13 @@ from pipelines.validate import run as validation
 from tests.test_crash import _copy, tartip
 
 
-def latest(db) -> tuple[list[tuple], list[tuple]]:
-    """The flags of the latest run (without its number) and each rule's records checked and flags."""
+def latest(db, without: tuple[str, ...] = ()) -> tuple[list[tuple], list[tuple]]:
+    """The flags of the latest run (without its number, nor the columns `without`) and each rule's
+    records checked and flags."""
     con = duckdb.connect(str(db), read_only=True)
     try:
-        flags = con.execute("select * exclude (run_id) from current_violations order by all").fetchall()
+        flags = con.execute(f"select * exclude ({', '.join(('run_id', *without))}) from current_violations "
+                            "order by all").fetchall()
         counts = con.execute("select rule_id, records_checked, violations from validation_runs "
                              "where run_id = (select max(run_id) from validation_runs) order by all").fetchall()
         return flags, counts
@@ -95,6 +97,30 @@ def test_incremental_flags_and_counts_equal_a_full_run(incremental, tmp_path):
     finally:
         con.close()
     assert {"documents", "task_assignments"} <= {r[0] for r in changed}
+
+
+def test_a_scope_of_many_records_is_a_subquery_and_checks_the_same(incremental, demo_db, tmp_path, monkeypatch):
+    # a day's few record ids go into the frame's query as a list; past $TARTIP_SCOPE_LIST_MAX they
+    # go in as a subquery — the same records either way, the same flags and counts
+    db = _copy(demo_db, tmp_path)
+    day = day_export(next((demo_db.parent / "demo").glob("edms_2025_update_*.csv")), tmp_path / "day.csv")
+    monkeypatch.setenv("TARTIP_SCOPE_LIST_MAX", "0")
+    out = tartip("ingest", day, "--db", db)
+    assert out.returncode == 0 and "suites re-checked" in out.stdout, out.stderr
+    # (the same rows but for the folder of the day's file)
+    assert latest(db, ("source_file",)) == latest(incremental[0], ("source_file",))
+
+
+def test_the_scope_predicate_lists_few_ids_and_queries_many(monkeypatch):
+    con = duckdb.connect()
+    con.execute("create table ids as select 'doc/' || i as id from range(5) as t(i)")
+    doc = {"meta": {"scope": "select id from ids"}}
+    assert expectations.scope_sql(con, doc) == "record_id in (" + ", ".join(f"'doc/{i}'" for i in range(5)) + ")"
+    monkeypatch.setenv("TARTIP_SCOPE_LIST_MAX", "4")
+    assert expectations.scope_sql(con, doc) == "record_id in (select id from ids)"
+    con.execute("delete from ids")
+    monkeypatch.delenv("TARTIP_SCOPE_LIST_MAX")
+    assert expectations.scope_sql(con, doc) == "false"
 
 
 class Steps:

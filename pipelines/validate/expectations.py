@@ -124,10 +124,31 @@ def duckdb_yields_memory(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         con.execute(f"set memory_limit = {db.literal(before)}")
 
 
-def frame_sql(doc: dict, scoped: bool = False) -> str:
-    """The SQL of a suite's frame: every record, or (scoped) those of its meta.scope only."""
+def frame_sql(doc: dict, where: str | None = None) -> str:
+    """The SQL of a suite's frame: every record, or those a predicate (scope_sql) selects."""
     sql = (EXPECTATIONS / doc["meta"]["frame"]).read_text(encoding="utf-8")
-    return f"select * from ({sql}) where {doc['meta']['scope']}" if scoped else sql
+    return f"select * from ({sql}) where {where}" if where else sql
+
+
+def scope_list_max() -> int:
+    """At most this many record ids of a scope are written into the frame's query as a list
+    ($TARTIP_SCOPE_LIST_MAX, 10,000)."""
+    return int(os.environ.get("TARTIP_SCOPE_LIST_MAX", "10000"))
+
+
+def scope_sql(con: duckdb.DuckDBPyConnection, doc: dict) -> str:
+    """The predicate selecting the records of a suite's meta.scope (a query of their record ids).
+
+    A day's few ids are listed literally: DuckDB then filters the frame's base table at the scan,
+    before the frame's joins and text matching (national scale: 8.6 s -> 1.1 s for 40 documents);
+    more ids go in as a subquery.
+    """
+    query = doc["meta"]["scope"]
+    most = scope_list_max()
+    ids = con.execute(f"select distinct * from ({query}) limit {most + 1}").fetchall()
+    if len(ids) > most:
+        return f"record_id in ({query})"
+    return f"record_id in ({', '.join(db.literal(str(r[0])) for r in ids)})" if ids else "false"
 
 
 def scopable(doc: dict) -> bool:
@@ -172,7 +193,7 @@ def preload() -> threading.Thread:
 
 def run_suite(ctx, con: duckdb.DuckDBPyConnection, path: Path, scoped: bool = False) -> Iterator[list[Outcome]]:
     """Run one suite over its frame (a SQL query), chunk by chunk; yield an Outcome per expectation
-    and chunk. scoped: only the records of the suite's meta.scope (an incremental run).
+    and chunk. scoped: only the records of the suite's meta.scope (an incremental run, scope_sql).
 
     The frame is materialised once in DuckDB (which spills to disk) and handed to GX in chunks of
     at most chunk_rows() rows, split by a hash of the record id so that a duplicated id lands in
@@ -180,7 +201,7 @@ def run_suite(ctx, con: duckdb.DuckDBPyConnection, path: Path, scoped: bool = Fa
     """
     doc = load_suite(path)
     name = doc["name"]
-    frame = frame_sql(doc, scoped)
+    frame = frame_sql(doc, scope_sql(con, doc) if scoped else None)
     # GX sees only the columns its expectations read; the details of the failing rows are
     # fetched from the materialised frame afterwards
     needed = {"record_id"}

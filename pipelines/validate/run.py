@@ -67,12 +67,13 @@ def _carry(con: duckdb.DuckDBPyConnection, doc: dict, rule_ids: list[str], run_i
     """Copy the previous run's flags of a suite's rules for the records outside its scope (unchanged
     since that run, so their result is the same); return (rule id, flags copied).
 
-    scope: the records checked again (default: the suite's meta.scope; 'false': none, all kept).
+    scope: the predicate of the records checked again (default: the record ids of the suite's
+    meta.scope; 'false': none, all kept).
     """
     ids = ", ".join(db.literal(r) for r in rule_ids)
     kept = (f"run_id = {int(prev_run)} and rule_id in ({ids}) "
             f"and record_table = {db.literal(doc['meta']['record_table'])} "
-            f"and not ({scope or doc['meta']['scope']})")
+            f"and not ({scope or 'record_id in (' + doc['meta']['scope'] + ')'})")
     con.execute(f"insert into violations select * replace ({run_id} as run_id) from violations where {kept}")
     return con.execute(f"select rule_id, count(*) from violations where {kept} group by all").fetchall()
 
