@@ -111,6 +111,42 @@ def test_a_scope_of_many_records_is_a_subquery_and_checks_the_same(incremental, 
     assert latest(db, ("source_file",)) == latest(incremental[0], ("source_file",))
 
 
+def test_an_executor_dropped_from_a_document_loses_its_flags(demo_db, tmp_path):
+    # a document exported again without its co-executors: the suites' flags of their rows (kept
+    # for the records outside the new loads) must go, exactly as in a full run
+    con = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        regs = {r[0] for r in con.execute("""
+            select t.reg_no from current_violations as v
+            inner join task_assignments as t on t.assignment_id = v.record_id
+            where v.kind <> 'deadline' and t.source = 'edms' and t.executor_seq > 1""").fetchall()}
+    finally:
+        con.close()
+    src = next((demo_db.parent / "demo").glob("edms_2025_h1_*.csv"))
+    lines = src.read_text(encoding="cp1251").splitlines()
+    header = lines[2].split(";")
+    reg, co = header.index("Рег. №"), header.index("Соисполнители")
+    rows = [r for r in (line.split(";") for line in lines[3:]) if len(r) == len(header) and r[reg] in regs][:3]
+    assert rows, "the demo has flagged co-executors in its first half-year"
+    for r in rows:
+        r[co] = "-"
+    day = tmp_path / "dropped.csv"
+    day.write_text("\n".join([lines[0], "Сформирован: 06.01.2026 18:00;;;", lines[2],
+                              *(";".join(r) for r in rows)]) + "\n", encoding="cp1251")
+    db = _copy(demo_db, tmp_path)
+    out = tartip("ingest", day, "--db", db)
+    assert out.returncode == 0 and "suites re-checked" in out.stdout, out.stderr
+    full = tmp_path / "full"
+    full.mkdir()
+    full_db = _copy(db, full)
+    assert tartip("refresh", "--full", "--db", full_db).returncode == 0
+    assert latest(db) == latest(full_db)
+    gone = [f"'{r[reg]}'" for r in rows]
+    assert table(db, "select count(*) from current_violations as v inner join task_assignments as t "
+                     f"on t.assignment_id = v.record_id where t.reg_no in ({', '.join(gone)}) "
+                     "and t.executor_seq > 1") == [(0,)]
+
+
 def test_the_scope_predicate_lists_few_ids_and_queries_many(monkeypatch):
     con = duckdb.connect()
     con.execute("create table ids as select 'doc/' || i as id from range(5) as t(i)")
