@@ -125,6 +125,7 @@ def _swap(con: duckdb.DuckDBPyConnection, target: Path, sql: str, delta: bool = 
     """
     tmp = target.with_name(target.name + ".tmp")
     tmp.unlink(missing_ok=True)
+    tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)  # a crashed run's log must not replay on the copy
     if delta and target.exists():
         shutil.copyfile(target, tmp)
     con.execute(f"attach '{tmp}' as pub")

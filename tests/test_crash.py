@@ -137,3 +137,23 @@ def test_a_snapshot_updated_in_place_equals_one_written_anew(after_first, refere
     again = tartip("refresh", "--db", db)
     assert "published" in again.stdout
     assert_same(state_of(db), reference)
+
+
+def test_a_crashed_publish_leaves_no_log_that_breaks_the_next(demo_db, tmp_path):
+    # a run killed while writing the snapshot's temporary file can leave its write-ahead log; the
+    # next publish starts the file anew and must not replay that log onto it (DuckDB refuses it)
+    db = _copy(demo_db, tmp_path)
+    other = tmp_path / "other.duckdb"
+    writer = ("import duckdb, os, signal; c = duckdb.connect(r'%s'); c.execute(\"set checkpoint_threshold='1GB'\"); "
+              "c.execute('create table t as select range as x from range(1000)'); os.kill(os.getpid(), signal.SIGKILL)")
+    subprocess.run([sys.executable, "-c", writer % other])
+    stale = publish.public_path(db).with_name(publish.public_path(db).name + ".tmp.wal")
+    shutil.copy(other.with_name(other.name + ".wal"), stale)
+    out = tartip("refresh", "--full", "--db", db)
+    assert out.returncode == 0, out.stderr
+    assert not stale.exists()
+    con = duckdb.connect(str(publish.public_path(db)), read_only=True)
+    try:
+        assert con.execute("select count(*) from tasks").fetchall()[0][0] > 1000
+    finally:
+        con.close()
