@@ -199,8 +199,8 @@ def _core_scoped(con: duckdb.DuckDBPyConnection, after: int) -> None:
 # The tasks mart after an incremental core build: a task keeps its rows (only report_date moves)
 # when nothing the measure reads about it can have changed — every row settled by the old date
 # (is_settled, sql/marts/04_tasks.sql: EDMS, not periodic, due, executed on time or late), its
-# document not rebuilt, and no fact
-# of it (export, execution, assignment) dated after the old date up to the new one. Every other
+# document not rebuilt, and no fact of it (export, execution, assignment) dated after the old
+# date up to the new one. Every other
 # task (open, overdue, periodic, registers, rebuilt documents) is measured again.
 _KEEP_TASKS = """
 create or replace temp table keep_tasks as

@@ -92,12 +92,12 @@ def apply_comments(con: duckdb.DuckDBPyConnection, catalog: str | None = None,
     views without a comment (those created anew since the last time: an incremental build keeps
     the others, and a comment is a catalog change the next checkpoint writes).
     """
-    where = "table_catalog = " + (f"'{catalog}'" if catalog else "current_database()")
+    database = f"'{catalog}'" if catalog else "current_database()"
+    where = f"table_catalog = {database}"
     prefix = f"{catalog}.main." if catalog else ""
     present = {r[0]: r[1] for r in con.execute(
         f"select table_name, table_type from information_schema.tables where {where}").fetchall()}
     if missing_only:
-        database = f"'{catalog}'" if catalog else "current_database()"
         done = {r[0] for r in con.execute(
             f"select table_name from duckdb_tables() where database_name = {database} and comment is not null "
             f"union all select view_name from duckdb_views() where database_name = {database} "

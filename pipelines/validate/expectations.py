@@ -191,9 +191,9 @@ def preload() -> threading.Thread:
     return t
 
 
-def run_suite(ctx, con: duckdb.DuckDBPyConnection, path: Path, scoped: bool = False) -> Iterator[list[Outcome]]:
+def run_suite(ctx, con: duckdb.DuckDBPyConnection, path: Path, where: str | None = None) -> Iterator[list[Outcome]]:
     """Run one suite over its frame (a SQL query), chunk by chunk; yield an Outcome per expectation
-    and chunk. scoped: only the records of the suite's meta.scope (an incremental run, scope_sql).
+    and chunk. where: only the records of this predicate (an incremental run: scope_sql).
 
     The frame is materialised once in DuckDB (which spills to disk) and handed to GX in chunks of
     at most chunk_rows() rows, split by a hash of the record id so that a duplicated id lands in
@@ -201,7 +201,7 @@ def run_suite(ctx, con: duckdb.DuckDBPyConnection, path: Path, scoped: bool = Fa
     """
     doc = load_suite(path)
     name = doc["name"]
-    frame = frame_sql(doc, scope_sql(con, doc) if scoped else None)
+    frame = frame_sql(doc, where)
     # GX sees only the columns its expectations read; the details of the failing rows are
     # fetched from the materialised frame afterwards
     needed = {"record_id"}
@@ -216,7 +216,7 @@ def run_suite(ctx, con: duckdb.DuckDBPyConnection, path: Path, scoped: bool = Fa
     total = con.execute("select count(*) from gx_frame").fetchall()[0][0]
     parts = min(BUCKETS, max(1, -(-total // chunk_rows())))
     try:
-        if scoped and not total:
+        if where and not total:
             return
         with duckdb_yields_memory(con):
             yield from _chunks(con, vd, name, needed, parts)

@@ -63,17 +63,16 @@ def _scope(con: duckdb.DuckDBPyConnection, since: int) -> None:
 
 
 def _carry(con: duckdb.DuckDBPyConnection, doc: dict, rule_ids: list[str], run_id: int,
-           prev_run: int, scope: str | None = None) -> list[tuple[str, int]]:
+           prev_run: int, scope: str) -> list[tuple[str, int]]:
     """Copy the previous run's flags of a suite's rules for the records outside its scope (unchanged
     since that run, so their result is the same); return (rule id, flags copied).
 
-    scope: the predicate of the records checked again (default: the record ids of the suite's
-    meta.scope; 'false': none, all kept).
+    scope: the predicate of the records checked again (expectations.scope_sql; 'false': none, all kept).
     """
     ids = ", ".join(db.literal(r) for r in rule_ids)
     kept = (f"run_id = {int(prev_run)} and rule_id in ({ids}) "
             f"and record_table = {db.literal(doc['meta']['record_table'])} "
-            f"and not ({scope or 'record_id in (' + doc['meta']['scope'] + ')'})")
+            f"and not ({scope})")
     con.execute(f"insert into violations select * replace ({run_id} as run_id) from violations where {kept}")
     return con.execute(f"select rule_id, count(*) from violations where {kept} group by all").fetchall()
 
@@ -100,16 +99,18 @@ def _check_suite(con: duckdb.DuckDBPyConnection, ctx, path: Path, results: dict[
                 if rid in results:
                     results[rid].checked += n
             return
+    # the records of the scope, worked out once for the flags kept and the frame checked
+    where = expectations.scope_sql(con, doc) if scoped else None
     if scoped:
         step(f"validate: suite {path.stem}, earlier results of unchanged records")
-        for rid, n in _carry(con, doc, mine, run_id, prev_run):
+        for rid, n in _carry(con, doc, mine, run_id, prev_run, where):
             results[rid].violations += n
         for rid, n in expectations.checked_counts(con, doc):
             results[rid].checked += n
         step(f"validate: suite {path.stem}, records of the new loads")
     else:
         step(f"validate: suite {path.stem}")
-    for chunk, outcomes in enumerate(expectations.run_suite(ctx, con, path, scoped=scoped), 1):
+    for chunk, outcomes in enumerate(expectations.run_suite(ctx, con, path, where), 1):
         step(f"validate: suite {path.stem}, {chunk} chunk(s) checked")
         spent = (time.perf_counter() - t) / max(len(outcomes), 1)
         for o in outcomes:
