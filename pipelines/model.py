@@ -149,13 +149,21 @@ def code_fingerprint() -> str:
 
 _CREATE = re.compile(r"create\s+or\s+replace\s+table\s+(\w+)\s+as", re.IGNORECASE)
 
-# how the rows of each core table that belong to the rebuilt EDMS documents are found
-# (`affected` holds their key_hash; the other sources are small registers, rebuilt whole)
-_EDMS_ROWS = {
+# how the rows of each core table that a scoped build replaces are found: those of the rebuilt
+# EDMS documents (`affected` holds their key_hash) and those of the registers with new loads
+# ({registers}: the task sources of those registers, `''` when none)
+_SCOPED_ROWS = {
     "documents": "key_hash in (select key_hash from affected)",
-    "task_assignments": "source <> 'edms' or task_id in (select document_id from old_ids)",
-    "status_history": "task_id not like 'edms/%' or task_id in (select document_id from old_ids)",
+    "task_assignments": "source in ({registers}) or task_id in (select document_id from old_ids)",
+    "status_history": "split_part(task_id, '/', 1) in ({registers}) "
+                      "or task_id in (select document_id from old_ids)",
 }
+
+# the registers (kind of load -> source of its tasks) and the core tables made from them alone:
+# a scoped build leaves those tables as they are when none of their registers has a new load
+_REGISTERS = {"protocols": "protocol", "materials": None, "appeals": "appeal"}
+_REGISTER_TABLES = {"protocols": {"protocols"}, "material_submissions": {"materials"},
+                    "meetings": {"protocols", "materials"}, "appeals": {"appeals"}}
 
 
 def _main_schema(con: duckdb.DuckDBPyConnection) -> str:
@@ -164,35 +172,46 @@ def _main_schema(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def _core_scoped(con: duckdb.DuckDBPyConnection, after: int) -> None:
-    """Rebuild the core tables for the EDMS documents in the loads after `after` only.
+    """Rebuild the core tables for what the loads after `after` carry only.
 
-    The core SQL runs unchanged, with its outputs as temporary tables and `raw_edms` shadowed by
-    a temporary table of those documents' rows (every version): DuckDB resolves an unqualified
-    name to the temporary schema first. The rows of those documents are then replaced in the
-    model tables; the protocol, materials and appeal registers (thousands of rows) are rebuilt whole.
+    The core SQL runs unchanged, with its outputs as temporary tables: DuckDB resolves an
+    unqualified name to the temporary schema first, so `raw_edms` is shadowed by a temporary
+    table of the new loads' documents (every version), and the raw table of a register without a
+    new load by an empty one. Those rows are then replaced in the model tables; a register with a
+    new load (thousands of rows) is rebuilt whole, the tables of the others are not touched.
     """
     main = _main_schema(con)
+    fresh = {r[0] for r in con.execute(f"select distinct kind from {main}.load_log "
+                                       f"where status = 'loaded' and load_id > {int(after)}").fetchall()}
+    registers = ", ".join(db.literal(src) for kind, src in _REGISTERS.items() if kind in fresh and src) or "''"
     con.execute(f"create or replace temp table affected as "
                 f"select distinct key_hash from {main}.raw_edms where load_id > {int(after)}")
     con.execute(f"create or replace temp table old_ids as select document_id from {main}.documents "
                 f"where key_hash in (select key_hash from affected)")
+    shadows = ["raw_edms", *(f"raw_{kind}" for kind in _REGISTERS if kind not in fresh)]
     con.execute(f"create temp table raw_edms as select * from {main}.raw_edms "
                 f"where key_hash in (select key_hash from affected)")
+    for raw in shadows[1:]:
+        con.execute(f"create temp table {raw} as select * from {main}.{raw} limit 0")
     built = []
     try:
         for path in sorted((SQL / "core").glob("*.sql")):
             sql = path.read_text(encoding="utf-8")
-            built += _CREATE.findall(sql)
+            tables = _CREATE.findall(sql)
+            if tables and all(t in _REGISTER_TABLES and not _REGISTER_TABLES[t] & fresh for t in tables):
+                continue  # its registers have no new load: the model's table stands (and is read)
+            built += tables
             con.execute(_CREATE.sub(r"create or replace temp table \1 as", sql))
         con.execute("insert into old_ids select document_id from temp.documents")
         for table in built:
-            if table in _EDMS_ROWS:
-                con.execute(f"delete from {main}.{table} where {_EDMS_ROWS[table]}")
+            if table in _SCOPED_ROWS:
+                con.execute(f"delete from {main}.{table} where "
+                            + _SCOPED_ROWS[table].format(registers=registers))
                 con.execute(f"insert into {main}.{table} select * from temp.{table}")
             else:
                 con.execute(f"create or replace table {main}.{table} as select * from temp.{table}")
     finally:  # temp.old_ids stays for the tasks mart (build drops it)
-        for table in [*built, "raw_edms", "affected", "edms_current"]:
+        for table in [*built, *shadows, "affected", "edms_current"]:
             con.execute(f"drop table if exists temp.{table}")
 
 

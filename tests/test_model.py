@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pipelines import load, model
 from tests.conftest import rows
 
@@ -84,14 +86,31 @@ MODEL_TABLES = ("documents", "task_assignments", "status_history", "protocols", 
                 "daily_execution", "execution_summary")
 
 
-def test_rebuilding_only_the_new_loads_documents_equals_a_full_rebuild(con, directory, fixtures):
+REGISTER_TABLES = ("protocols", "material_submissions", "meetings", "appeals")
+
+
+@pytest.mark.parametrize("later", [
+    ("edms_update.csv", "edms_kk_bom.csv"),
+    ("edms_update.csv", "edms_kk_bom.csv", "materials_ru.csv"),
+    ("protocols_kk.csv",),
+    ("edms_update.csv", "protocols_kk.csv"),
+], ids=["edms", "edms+materials", "protocols", "edms+protocols"])
+def test_rebuilding_only_the_new_loads_documents_equals_a_full_rebuild(con, directory, fixtures, later):
     for name in ("edms_kk.xlsx", "protocols_ru.xlsx", "appeals_kk.xlsx"):
         load.load_file(con, fixtures / name)
     model.build(con, directory)
     covered = con.execute("select max(load_id) from load_log").fetchone()[0]
-    for name in ("edms_update.csv", "edms_kk_bom.csv", "materials_ru.csv"):
+    oids = dict(con.execute("select table_name, table_oid from duckdb_tables()").fetchall())
+    for name in later:
         load.load_file(con, fixtures / name)
     model.build(con, directory, since=covered)
+    # a register without a new load keeps its tables as they were (not rebuilt)
+    kinds = {"protocols": {"protocols"}, "material_submissions": {"materials"},
+             "meetings": {"protocols", "materials"}, "appeals": {"appeals"}}
+    loaded = {k for k in ("protocols", "materials", "appeals") if any(k in n for n in later)}
+    for t in REGISTER_TABLES:
+        kept = con.execute("select table_oid from duckdb_tables() where table_name = ?", [t]).fetchone()[0] == oids[t]
+        assert kept == (not kinds[t] & loaded), t
     scoped = {t: sorted(con.execute(f"from {t}").fetchall(), key=repr) for t in MODEL_TABLES}
     model.build(con, directory)
     for t in MODEL_TABLES:
