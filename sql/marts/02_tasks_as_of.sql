@@ -72,8 +72,11 @@ extension_seen as (
 ),
 
 versioned as (
+    -- the columns of task_assignments that the measure and the tasks mart read (not the texts of
+    -- the export: a narrower row is what keeps 10M tasks in memory)
     select
-        t.* replace (
+        t.* exclude (due_date_text, execution_info, info_signed_by, status_raw, load_id, observed_at,
+                     executor_seq, coordinator_marked, executor_count) replace (
             -- an export that knew no extension yet had none, whatever later exports say
             case when k.task_id is null then t.due_date else k.due_date end as due_date,
             case when k.task_id is null then t.extended_due_date else k.extended_due_date end
@@ -206,11 +209,15 @@ periodic_terms as (
 ),
 
 periodic_numbered as (
+    -- each occurrence with the terms before and after it (the window over periodic rows only)
     select
         *,
-        row_number() over (partition by assignment_id order by term_date) as occurrence_no
+        row_number() over w as occurrence_no,
+        lag(term_date) over w as previous_term,
+        lead(term_date) over w as next_term
     from periodic_terms
     where term_date > assigned_date
+    window w as (partition by assignment_id order by term_date)
 ),
 
 occurrences as (
@@ -220,47 +227,59 @@ occurrences as (
 ),
 
 moved as (
+    -- a term on a day off moves to the next working day; so do its neighbours' (periodic tasks)
     select
-        o.*,
-        case when {move_day_off} then m.date else o.term_date end as effective_due
+        o.* exclude (previous_term, next_term),
+        case when {move_day_off} then m.date else o.term_date end as effective_due,
+        case when {move_day_off} then mp.date else o.previous_term end as previous_due,
+        case when {move_day_off} then mn.date else o.next_term end as next_due
     from occurrences as o
     left join calendar as c on c.date = o.term_date
     left join calendar as m on m.wd_index = c.wd_index_next and m.is_working_day
+    left join calendar as cp on cp.date = o.previous_term
+    left join calendar as mp on mp.wd_index = cp.wd_index_next and mp.is_working_day
+    left join calendar as cn on cn.date = o.next_term
+    left join calendar as mn on mn.wd_index = cn.wd_index_next and mn.is_working_day
 ),
 
-executions as (
-    -- every execution card date seen for a task in the exports known by the report date
+periodic_executions as (
+    -- every execution card date seen for a periodic task in the exports known by the report date
     select task_id, cast(executed_at as date) as executed_on
     from status_history
     where has_execution_card and cast(valid_from as date) <= report_date
         and cast(executed_at as date) <= report_date
+        and task_id in (select task_id from periodic_tasks)
     union
-    select task_id, executed_date from facts where executed_date is not null
-),
-
-windows as (
-    select
-        *,
-        lag(effective_due) over w as previous_due,
-        lead(effective_due) over w as next_due
-    from moved
-    window w as (partition by assignment_id order by occurrence_no)
+    select task_id, executed_date
+    from classified
+    where executed_date is not null and task_id in (select task_id from periodic_tasks)
 ),
 
 judged as (
+    -- a periodic occurrence is served by the first card after the previous term, up to its own
+    -- (or any later one for the last term due); DuckDB evaluates the subquery once per distinct
+    -- value of the columns it reads, so they are null on the other rows (one value for all)
     select
-        w.*,
+        w.* exclude (p_task_id, p_previous_due, p_effective_due, p_next_due),
         case
             when not w.is_periodic then w.executed_date
             else (
-                select min(e.executed_on) from executions as e
-                where e.task_id = w.task_id
-                    and e.executed_on > coalesce(w.previous_due, date '1900-01-01')
-                    and (e.executed_on <= w.effective_due
-                         or (w.next_due is null and w.effective_due < report_date))
+                select min(e.executed_on) from periodic_executions as e
+                where e.task_id = w.p_task_id
+                    and e.executed_on > coalesce(w.p_previous_due, date '1900-01-01')
+                    and (e.executed_on <= w.p_effective_due
+                         or (w.p_next_due is null and w.p_effective_due < report_date))
             )
         end as occurrence_executed
-    from windows as w
+    from (
+        select
+            *,
+            case when is_periodic then task_id end as p_task_id,
+            case when is_periodic then previous_due end as p_previous_due,
+            case when is_periodic then effective_due end as p_effective_due,
+            case when is_periodic then next_due end as p_next_due
+        from moved
+    ) as w
 ),
 
 not_judged as (
