@@ -198,22 +198,34 @@ all_executors as (
     select * from appeals
 ),
 
-deduplicated as (
-    -- the same unit named twice for one task (several rows per document) counts once
-    select *
+executor_keys as (
+    -- the executors' order within a task (seq) on a narrow row: the windows below sort these,
+    -- not the whole rows
+    select task_id, seq, is_marked, coalesce(department_code, lower(executor_name)) as unit_key
     from all_executors
-    qualify row_number() over (
-        partition by task_id, coalesce(department_code, lower(executor_name)) order by seq
-    ) = 1
 ),
 
-ranked as (
+deduplicated as (
+    -- the same unit named twice for one task (several rows per document) counts once
+    select task_id, seq, is_marked
+    from executor_keys
+    qualify row_number() over (partition by task_id, unit_key order by seq) = 1
+),
+
+ranks as (
     select
-        *,
+        task_id,
+        seq,
         row_number() over (partition by task_id order by seq) as executor_seq,
         count(*) over (partition by task_id) as executor_count,
         bool_or(is_marked) over (partition by task_id) as coordinator_marked
     from deduplicated
+),
+
+ranked as (
+    select a.*, r.executor_seq, r.executor_count, r.coordinator_marked
+    from all_executors as a
+    inner join ranks as r using (task_id, seq)
 ),
 
 final as (

@@ -256,30 +256,23 @@ periodic_executions as (
 ),
 
 judged as (
-    -- a periodic occurrence is served by the first card after the previous term, up to its own
-    -- (or any later one for the last term due); DuckDB evaluates the subquery once per distinct
-    -- value of the columns it reads, so they are null on the other rows (one value for all)
+    -- a single term is served by its task's card; a periodic occurrence by the first card after
+    -- the previous term, up to its own (or any later one for the last term due)
+    select m.*, m.executed_date as occurrence_executed
+    from moved as m
+    where not m.is_periodic
+    union all by name
     select
-        w.* exclude (p_task_id, p_previous_due, p_effective_due, p_next_due),
-        case
-            when not w.is_periodic then w.executed_date
-            else (
-                select min(e.executed_on) from periodic_executions as e
-                where e.task_id = w.p_task_id
-                    and e.executed_on > coalesce(w.p_previous_due, date '1900-01-01')
-                    and (e.executed_on <= w.p_effective_due
-                         or (w.p_next_due is null and w.p_effective_due < report_date))
-            )
-        end as occurrence_executed
-    from (
-        select
-            *,
-            case when is_periodic then task_id end as p_task_id,
-            case when is_periodic then previous_due end as p_previous_due,
-            case when is_periodic then effective_due end as p_effective_due,
-            case when is_periodic then next_due end as p_next_due
-        from moved
-    ) as w
+        m.*,
+        (
+            select min(e.executed_on) from periodic_executions as e
+            where e.task_id = m.task_id
+                and e.executed_on > coalesce(m.previous_due, date '1900-01-01')
+                and (e.executed_on <= m.effective_due
+                     or (m.next_due is null and m.effective_due < report_date))
+        ) as occurrence_executed
+    from moved as m
+    where m.is_periodic
 ),
 
 not_judged as (
