@@ -241,6 +241,21 @@ def test_each_periodicity_gets_its_occurrences(con, directory, tmp_path, periodi
         assert {"2025-03-26", "2025-05-12"} <= dues and "2025-03-21" not in dues
 
 
+
+def test_a_card_serves_the_occurrence_whose_moved_term_it_precedes(con, directory, tmp_path):
+    """A weekly task's Friday 21.03.2025 (Nauryz) is met on Wednesday 26.03: a card of 25.03 serves
+    that occurrence only, and the next one (28.03) looks for a card after 26.03, not after 21.03."""
+    from pipelines import load, model
+
+    path = tmp_path / "protocols.csv"
+    export(path, "15.07.2025 10:00", "protocols", [protocol_item("1", "еженедельно", executed="25.03.2025")])
+    load.load_file(con, path)
+    model.build(con, directory)
+    assert rows(con, "select due_date::varchar, outcome, executed_date::varchar from tasks_as_of(date '2025-07-15') "
+                     "where due_date between '2025-03-10' and '2025-04-05' order by due_date") == [
+        ("2025-03-14", "overdue", None), ("2025-03-26", "on_time", "2025-03-25"),
+        ("2025-03-28", "overdue", None), ("2025-04-04", "overdue", None)]
+
 # reg no, first export (10.03.2025), second export (10.04.2025) -> outcome, due, WD late, reason
 REMOVED = [
     # «Исполнен, снят с контроля» with a card is executed work: judged by the card (R-11.6(1))
