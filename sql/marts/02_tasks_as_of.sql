@@ -29,7 +29,14 @@
 --    term), 'removed_without_card', 'forwarded' (an appeal sent to the competent body, judged by
 --    R-12.9), 'first_term_after_report_date' (a periodic task whose first term is still ahead).
 create or replace macro tasks_as_of(report_date) as table
-with history as (
+with working_day_on as (
+    -- each calendar date and the first working day on or after it (when a term on it is met)
+    select c.date, m.date as working_day
+    from calendar as c
+    inner join calendar as m on m.wd_index = c.wd_index_next and m.is_working_day
+),
+
+history as (
     select *
     from status_history
     where executor_pos = 1 and cast(valid_from as date) <= report_date
@@ -115,7 +122,7 @@ facts as (
             -- an appeal's term is extended to at most {appeal_extension_cd} days from receipt (APPC art. 76)
             case
                 when x.extended_due_date is not null and x.extension_recorded_date is not null
-                    and x.prior_term is not null and x.extension_recorded_date > pm.date
+                    and x.prior_term is not null and x.extension_recorded_date > pw.working_day
                     then x.prior_extended
                 when x.source = 'appeal' and x.extended_due_date is not null
                     then least(x.extended_due_date,
@@ -124,12 +131,11 @@ facts as (
             end as extended_due_date
         ),
         x.extended_due_date is null or x.extension_recorded_date is null or x.prior_term is null
-            or x.extension_recorded_date <= pm.date as is_extension_applied,
+            or x.extension_recorded_date <= pw.working_day as is_extension_applied,
         case when x.has_execution_card and cast(x.executed_at as date) <= report_date
              then cast(x.executed_at as date) end as executed_date
     from extensions as x
-    left join calendar as pc on pc.date = x.prior_term
-    left join calendar as pm on pm.wd_index = pc.wd_index_next and pm.is_working_day
+    left join working_day_on as pw on pw.date = x.prior_term
 ),
 
 classified as (
@@ -230,16 +236,13 @@ moved as (
     -- a term on a day off moves to the next working day; so do its neighbours' (periodic tasks)
     select
         o.* exclude (previous_term, next_term),
-        case when {move_day_off} then m.date else o.term_date end as effective_due,
-        case when {move_day_off} then mp.date else o.previous_term end as previous_due,
-        case when {move_day_off} then mn.date else o.next_term end as next_due
+        case when {move_day_off} then t.working_day else o.term_date end as effective_due,
+        case when {move_day_off} then p.working_day else o.previous_term end as previous_due,
+        case when {move_day_off} then n.working_day else o.next_term end as next_due
     from occurrences as o
-    left join calendar as c on c.date = o.term_date
-    left join calendar as m on m.wd_index = c.wd_index_next and m.is_working_day
-    left join calendar as cp on cp.date = o.previous_term
-    left join calendar as mp on mp.wd_index = cp.wd_index_next and mp.is_working_day
-    left join calendar as cn on cn.date = o.next_term
-    left join calendar as mn on mn.wd_index = cn.wd_index_next and mn.is_working_day
+    left join working_day_on as t on t.date = o.term_date
+    left join working_day_on as p on p.date = o.previous_term
+    left join working_day_on as n on n.date = o.next_term
 ),
 
 periodic_executions as (
