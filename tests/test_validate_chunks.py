@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pipelines.validate import expectations
 from pipelines.validate import run as validation
 
 FILES = ("edms_kk.xlsx", "edms_update.csv", "protocols_ru.xlsx", "appeals_kk.xlsx", "materials_ru.csv")
@@ -28,3 +29,42 @@ def test_chunked_suites_flag_the_same_records_duplicates_included(con, ingest, m
                                [whole]).fetchall())
     assert checked == dict(con.execute("select rule_id, records_checked from validation_runs where run_id = ?",
                                        [chunked]).fetchall())
+
+
+def stored_results(docs_root) -> dict[str, dict]:
+    """The validation results stored for the Data Docs, by suite (one file each expected)."""
+    import json
+
+    files = sorted((docs_root / "gx" / "uncommitted" / "validations").glob("*/*/*/*.json"))
+    out = {}
+    for f in files:
+        doc = json.loads(f.read_text(encoding="utf-8"))
+        assert doc["suite_name"] not in out, f"two results of one suite: {f}"
+        out[doc["suite_name"]] = doc
+    return out
+
+
+def test_the_data_docs_show_one_result_per_suite_summed_over_its_chunks(con, ingest, monkeypatch, tmp_path):
+    ingest(*FILES)
+    con.execute("insert into documents select * from documents order by document_id limit 1")
+    monkeypatch.setenv("TARTIP_GX_CHUNK_ROWS", "2")
+    run_id, _, index = validation.run(con, docs_root=tmp_path / "docs")
+    stored = stored_results(tmp_path / "docs")
+    assert set(stored) == {p.stem for p in expectations.suite_files()}
+    assert stored["tasks"]["meta"]["chunks"] > 1  # the tasks suite really ran in several chunks
+    checked, failed = {}, {}
+    for doc in stored.values():
+        for r in doc["results"]:
+            rule = r["expectation_config"]["meta"]["rule_id"]
+            checked[rule] = checked.get(rule, 0) + r["result"]["element_count"]
+            failed[rule] = failed.get(rule, 0) + r["result"]["unexpected_count"]
+            assert len(r["result"]["partial_unexpected_list"]) == min(r["result"]["unexpected_count"], 20)
+            assert r["success"] == (r["result"]["unexpected_count"] == 0)
+            assert "unexpected_index_list" not in r["result"]  # chunk positions mean nothing here
+    # the Data Docs' counts are the run's: records checked and flags of every form and data rule
+    assert {(k, checked[k], failed[k]) for k in checked} == set(con.execute(
+        "select rule_id, records_checked, violations from validation_runs where run_id = ? and rule_id in "
+        "(select rule_id from rule_catalogue where kind <> 'deadline')", [run_id]).fetchall())
+    assert failed["DQ-KEY-UNIQUE"] >= 2
+    pages = list(index.parent.glob("validations/*/*/*/*.html"))
+    assert sorted(p.parent.parent.parent.name for p in pages) == sorted(stored)

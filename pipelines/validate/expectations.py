@@ -19,7 +19,7 @@ import pandas as pd
 
 from pipelines import db, settings
 from pipelines.paths import EXPECTATIONS
-from pipelines.validate import deferred
+from pipelines.validate import deferred, docs_results
 from pipelines.validate.catalogue import Rule
 
 SUITES = EXPECTATIONS / "suites"
@@ -193,9 +193,11 @@ def preload() -> threading.Thread:
     return t
 
 
-def run_suite(ctx, con: duckdb.DuckDBPyConnection, path: Path, where: str | None = None) -> Iterator[list[Outcome]]:
+def run_suite(ctx, con: duckdb.DuckDBPyConnection, path: Path, where: str | None = None,
+              docs: bool = False) -> Iterator[list[Outcome]]:
     """Run one suite over its frame (a SQL query), chunk by chunk; yield an Outcome per expectation
     and chunk. where: only the records of this predicate (an incremental run: scope_sql).
+    docs: store the suite's result, summed over its chunks, for the Data Docs (docs_results).
 
     The frame is materialised once in DuckDB (which spills to disk) and handed to GX in chunks of
     at most chunk_rows() rows, split by a hash of the record id so that a duplicated id lands in
@@ -220,26 +222,39 @@ def run_suite(ctx, con: duckdb.DuckDBPyConnection, path: Path, where: str | None
     try:
         if where and not total:
             return
+        summary = docs_results.SuiteSummary() if docs else None
         with duckdb_yields_memory(con):
-            yield from _chunks(con, vd, name, needed, parts)
+            yield from _chunks(con, vd, name, needed, parts, summary)
+        if summary is not None:
+            docs_results.store(ctx, vd, summary)
     finally:
         con.execute("drop table if exists temp.gx_frame; drop table if exists temp.gx_chunk")
 
 
-def _chunks(con: duckdb.DuckDBPyConnection, vd, name: str, needed: set[str], parts: int) -> Iterator[list[Outcome]]:
-    """GX over each chunk of gx_frame (numbered in gx_chunk): the Outcomes of each."""
+# failing rows come back as positions in the chunk (GX's default index): cheap to return, and
+# their details are joined from gx_chunk by position in SQL
+RESULT_FORMAT = {"result_format": "COMPLETE", "return_unexpected_index_query": False}
+
+
+def _chunks(con: duckdb.DuckDBPyConnection, vd, name: str, needed: set[str], parts: int,
+            summary: docs_results.SuiteSummary | None) -> Iterator[list[Outcome]]:
+    """GX over each chunk of gx_frame (numbered in gx_chunk): the Outcomes of each.
+
+    Each chunk goes through GX's Validator, not ValidationDefinition.run, which would also store
+    the chunk's complete result (half of GX's time); summary collects what the Data Docs show.
+    """
+    from great_expectations.validator.v1_validator import Validator
+
     for part in range(parts):
         con.execute(f"create or replace temp table gx_chunk as select row_number() over () - 1 as gx_pos, "
                     f"* exclude (gx_part) from gx_frame where gx_part >= {part * BUCKETS // parts} "
                     f"and gx_part < {(part + 1) * BUCKETS // parts}")
         df = con.execute(f"select {', '.join(sorted(needed))} from gx_chunk order by gx_pos").df()
-        result = vd.run(
-            batch_parameters={"dataframe": df},
-            # failing rows come back as positions in the chunk (GX's default index): cheap to
-            # return, and their details are joined from gx_chunk by position in SQL
-            result_format={"result_format": "COMPLETE", "return_unexpected_index_query": False},
-        )
+        result = Validator(batch_definition=vd.batch_definition, batch_parameters={"dataframe": df},
+                           result_format=RESULT_FORMAT).validate_expectation_suite(vd.suite)
         del df
+        if summary is not None:
+            summary.add(result)
         yield [_outcome(name, r) for r in result.results]
 
 

@@ -78,9 +78,10 @@ def _carry(con: duckdb.DuckDBPyConnection, doc: dict, rule_ids: list[str], run_i
 
 
 def _check_suite(con: duckdb.DuckDBPyConnection, ctx, path: Path, results: dict[str, RuleResult], run_id: int,
-                 prev_run: int | None, step) -> None:
+                 prev_run: int | None, step, docs: bool = False) -> None:
     """Run one GX suite and write its flags; with prev_run (an incremental run) a suite with a scope
-    checks only the records in it and keeps prev_run's flags of the others."""
+    checks only the records in it and keeps prev_run's flags of the others. docs: store its result
+    for the Data Docs."""
     t = time.perf_counter()
     doc = expectations.load_suite(path)
     scoped = prev_run is not None and expectations.scopable(doc)
@@ -110,7 +111,7 @@ def _check_suite(con: duckdb.DuckDBPyConnection, ctx, path: Path, results: dict[
         step(f"validate: suite {path.stem}, records of the new loads")
     else:
         step(f"validate: suite {path.stem}")
-    for chunk, outcomes in enumerate(expectations.run_suite(ctx, con, path, where), 1):
+    for chunk, outcomes in enumerate(expectations.run_suite(ctx, con, path, where, docs=docs), 1):
         step(f"validate: suite {path.stem}, {chunk} chunk(s) checked")
         spent = (time.perf_counter() - t) / max(len(outcomes), 1)
         for o in outcomes:
@@ -170,7 +171,8 @@ def run(con: duckdb.DuckDBPyConnection, rule_ids: list[str] | None = None, as_of
             if since is not None:
                 _scope(con, since)
             for path in expectations.suite_files():
-                _check_suite(con, ctx, path, results, run_id, prev_run if since is not None else None, step)
+                _check_suite(con, ctx, path, results, run_id, prev_run if since is not None else None, step,
+                             docs=docs_root is not None)
             con.execute("drop table if exists temp.scope_documents")
             if docs_root:
                 from pipelines.validate import docs_offline
