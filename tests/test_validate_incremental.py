@@ -111,15 +111,18 @@ def test_a_scope_of_many_records_is_a_subquery_and_checks_the_same(incremental, 
     assert latest(db, ("source_file",)) == latest(incremental[0], ("source_file",))
 
 
-def test_an_executor_dropped_from_a_document_loses_its_flags(demo_db, tmp_path):
+@pytest.mark.parametrize("flagged", [True, False], ids=["flagged", "unflagged"])
+def test_an_executor_dropped_from_a_document_loses_its_flags(demo_db, tmp_path, flagged):
     # a document exported again without its co-executors: the suites' flags of their rows (kept
-    # for the records outside the new loads) must go, exactly as in a full run
+    # for the records outside the new loads) must go, and their rows no longer count as checked
+    # (suite_checks), flagged or not, exactly as in a full run
     con = duckdb.connect(str(demo_db), read_only=True)
     try:
-        regs = {r[0] for r in con.execute("""
-            select t.reg_no from current_violations as v
-            inner join task_assignments as t on t.assignment_id = v.record_id
-            where v.kind <> 'deadline' and t.source = 'edms' and t.executor_seq > 1""").fetchall()}
+        regs = {r[0] for r in con.execute(f"""
+            with flags as (select distinct record_id from current_violations where kind <> 'deadline')
+            select t.reg_no from task_assignments as t left join flags as f on f.record_id = t.assignment_id
+            where t.source = 'edms' and t.executor_seq > 1
+            group by t.reg_no having bool_or(f.record_id is not null) = {flagged}""").fetchall()}
     finally:
         con.close()
     src = next((demo_db.parent / "demo").glob("edms_2025_h1_*.csv"))
@@ -127,7 +130,7 @@ def test_an_executor_dropped_from_a_document_loses_its_flags(demo_db, tmp_path):
     header = lines[2].split(";")
     reg, co = header.index("Рег. №"), header.index("Соисполнители")
     rows = [r for r in (line.split(";") for line in lines[3:]) if len(r) == len(header) and r[reg] in regs][:3]
-    assert rows, "the demo has flagged co-executors in its first half-year"
+    assert rows, "the demo has co-executors of both kinds in its first half-year"
     for r in rows:
         r[co] = "-"
     day = tmp_path / "dropped.csv"
@@ -286,3 +289,22 @@ def test_a_row_condition_selects_in_sql_what_it_selects_in_pandas(condition, row
     con.register("f", frame)
     in_sql = con.execute(f"select count(*) from f where {expectations.condition_sql(condition)}").fetchone()[0] == 1
     assert in_pandas == in_sql == selected
+
+
+def test_a_suite_without_stored_checks_counts_its_whole_frame_once(demo_db, tmp_path):
+    # suite_checks empty for the suites (a database made before it): the day's run must count every
+    # record of the frame, not only those of its scope
+    db = _copy(demo_db, tmp_path)
+    con = duckdb.connect(str(db))
+    con.execute("delete from suite_checks")
+    con.close()
+    day = day_export(next((demo_db.parent / "demo").glob("edms_2025_update_*.csv")), tmp_path / "day.csv")
+    out = tartip("ingest", day, "--db", db)
+    assert out.returncode == 0 and "suites re-checked" in out.stdout, out.stderr
+    assert table(db, "select count(*) from suite_checks where suite = 'documents'") == \
+        table(db, "select count(*) from documents")
+    full = tmp_path / "full"
+    full.mkdir()
+    full_db = _copy(db, full)
+    assert tartip("refresh", "--full", "--db", full_db).returncode == 0
+    assert latest(db) == latest(full_db)

@@ -154,8 +154,9 @@ def scope_sql(con: duckdb.DuckDBPyConnection, doc: dict) -> str:
 
 
 def scopable(doc: dict) -> bool:
-    """True when an incremental run may re-check only part of the suite's records (meta.scope)."""
-    return bool(doc["meta"].get("scope") and doc["meta"].get("record_table"))
+    """True when an incremental run may re-check only part of the suite's records (meta.scope; the
+    records are meta.record_table's, their id its column meta.record_key)."""
+    return bool(doc["meta"].get("scope") and doc["meta"].get("record_table") and doc["meta"].get("record_key"))
 
 
 def condition_sql(condition: str | None) -> str:
@@ -177,12 +178,46 @@ def frame_digest(con: duckdb.DuckDBPyConnection, doc: dict) -> str:
 
 def checked_counts(con: duckdb.DuckDBPyConnection, doc: dict) -> list[tuple[str, int]]:
     """(rule id, records checked) of each expectation of a suite over its whole frame, in SQL:
-    the records its row_condition selects (what GX reports as element_count)."""
+    the records its row_condition selects (what GX reports as element_count). A suite with a scope
+    counts from suite_checks (kept by run_suite) instead of computing its frame again."""
     exps = doc["expectations"]
-    counts = ", ".join(f"count(*) filter (where {condition_sql(e['kwargs'].get('row_condition'))})"
-                       for e in exps)
-    row = con.execute(f"select {counts} from ({frame_sql(doc)})").fetchall()[0]
+    if scopable(doc):
+        counts = ", ".join(f"count(*) filter (where selects & {1 << i} <> 0)" for i in range(len(exps)))
+        row = con.execute(f"select {counts} from suite_checks where suite = ?", [doc["name"]]).fetchall()[0]
+    else:
+        counts = ", ".join(f"count(*) filter (where {condition_sql(e['kwargs'].get('row_condition'))})"
+                           for e in exps)
+        row = con.execute(f"select {counts} from ({frame_sql(doc)})").fetchall()[0]
     return [(e["meta"]["rule_id"], int(n)) for e, n in zip(exps, row, strict=True)]
+
+
+def selects_sql(doc: dict) -> str:
+    """A frame row's bitmask of the expectations whose row_condition selects it (bit i: the i-th)."""
+    exps = doc["expectations"]
+    if len(exps) > 64:
+        raise ValueError(f"suite {doc['name']}: more than 64 expectations do not fit suite_checks.selects")
+    return " | ".join(f"(case when {condition_sql(e['kwargs'].get('row_condition'))} then {1 << i} else 0 end)"
+                      f"::ubigint" for i, e in enumerate(exps))
+
+
+def store_checks(con: duckdb.DuckDBPyConnection, doc: dict, frame: str, where: str | None) -> None:
+    """Bring suite_checks up to date for a suite with a scope from its frame just computed (`frame`:
+    the whole frame, or the rows of the scope `where`).
+
+    An incremental run replaces the rows of its scope and drops those of records gone from the
+    record table; the others are unchanged since the previous run (the same assumption that keeps
+    their flags). A database made before suite_checks gets the whole frame once.
+    """
+    name, selects = db.literal(doc["name"]), selects_sql(doc)
+    if where is None:
+        con.execute(f"delete from suite_checks where suite = {name}")
+    else:
+        if not db.one(con, f"select count(*) from suite_checks where suite = {name}")[0]:
+            con.execute(f"insert into suite_checks select {name}, record_id, {selects} from ({frame_sql(doc)})")
+        table, key = doc["meta"]["record_table"], doc["meta"]["record_key"]
+        con.execute(f"delete from suite_checks where suite = {name} and ({where} "
+                    f"or record_id not in (select {key} from {table}))")
+    con.execute(f"insert into suite_checks select {name}, record_id, {selects} from {frame}")
 
 
 def preload() -> threading.Thread:
@@ -217,6 +252,8 @@ def run_suite(ctx, con: duckdb.DuckDBPyConnection, path: Path, where: str | None
     # range of buckets, read from its own row groups rather than by scanning the whole frame
     con.execute(f"create or replace temp table gx_frame as select *, "
                 f"coalesce(hash(record_id), 0) % {BUCKETS} as gx_part from ({frame}) order by gx_part")
+    if scopable(doc):
+        store_checks(con, doc, "gx_frame", where)
     total = con.execute("select count(*) from gx_frame").fetchall()[0][0]
     parts = min(BUCKETS, max(1, -(-total // chunk_rows())))
     try:

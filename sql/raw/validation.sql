@@ -50,3 +50,12 @@ create table if not exists suite_digests (
     suite varchar not null,
     digest varchar not null
 );
+
+-- which expectations of a suite with a scope select each row of its frame (bit i of `selects`: the
+-- i-th expectation's row_condition holds): an incremental run counts the records checked from
+-- here, rewriting the rows of its scope only, instead of computing the whole frame again
+create table if not exists suite_checks (
+    suite varchar not null,
+    record_id varchar,
+    selects ubigint not null
+);
