@@ -308,3 +308,28 @@ def test_a_suite_without_stored_checks_counts_its_whole_frame_once(demo_db, tmp_
     full_db = _copy(db, full)
     assert tartip("refresh", "--full", "--db", full_db).returncode == 0
     assert latest(db) == latest(full_db)
+
+
+def test_stored_checks_replace_the_scope_and_drop_records_gone():
+    con = duckdb.connect()
+    from pipelines import db as dbm
+
+    dbm.init(con)
+    doc = expectations.load_suite(expectations.SUITES / "documents.json")
+    assert expectations.stores_checks(doc)
+    con.execute("create table documents (document_id varchar)")
+    con.execute("insert into documents values ('a'), ('b'), ('c')")  # 'd' is gone from the records
+    every = (1 << len(doc["expectations"])) - 1
+    con.execute(f"insert into suite_checks values ('documents', 'a', {every}), ('documents', 'b', {every}), "
+                f"('documents', 'd', {every}), ('tasks', 'x', 1)")
+    con.execute("create temp table gx_frame as select 'b' as record_id, 'incoming' as doc_kind, "
+                "false as needs_acting_order, false as is_report_to_region, false as is_answer")
+    expectations.store_checks(con, doc, "gx_frame", "record_id in ('b')")
+    rows = dict(con.execute("select record_id, selects from suite_checks where suite = 'documents'").fetchall())
+    # 'a' kept, 'b' replaced by its new row (incoming: the two incoming-only expectations count it
+    # too), 'd' dropped; another suite's rows untouched
+    incoming = [i for i, e in enumerate(doc["expectations"]) if e["kwargs"].get("row_condition") in
+                (None, 'doc_kind=="incoming"')]
+    assert rows == {"a": every, "b": sum(1 << i for i in incoming)}
+    assert con.execute("select count(*) from suite_checks where suite = 'tasks'").fetchall() == [(1,)]
+    assert dict(expectations.checked_counts(con, doc))["DQ-KEY-UNIQUE"] == 2  # a and b, not d

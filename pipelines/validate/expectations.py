@@ -154,9 +154,15 @@ def scope_sql(con: duckdb.DuckDBPyConnection, doc: dict) -> str:
 
 
 def scopable(doc: dict) -> bool:
-    """True when an incremental run may re-check only part of the suite's records (meta.scope; the
-    records are meta.record_table's, their id its column meta.record_key)."""
-    return bool(doc["meta"].get("scope") and doc["meta"].get("record_table") and doc["meta"].get("record_key"))
+    """True when an incremental run may re-check only part of the suite's records (meta.scope)."""
+    return bool(doc["meta"].get("scope") and doc["meta"].get("record_table"))
+
+
+def stores_checks(doc: dict) -> bool:
+    """True when a suite with a scope keeps suite_checks (meta.record_key: its records' id column), so
+    that an incremental run counts the records checked without computing its whole frame: worth it
+    for a frame costly to compute (the documents' text matching: 15 s at national scale)."""
+    return scopable(doc) and bool(doc["meta"].get("record_key"))
 
 
 def condition_sql(condition: str | None) -> str:
@@ -179,9 +185,9 @@ def frame_digest(con: duckdb.DuckDBPyConnection, doc: dict) -> str:
 def checked_counts(con: duckdb.DuckDBPyConnection, doc: dict) -> list[tuple[str, int]]:
     """(rule id, records checked) of each expectation of a suite over its whole frame, in SQL:
     the records its row_condition selects (what GX reports as element_count). A suite with a scope
-    counts from suite_checks (kept by run_suite) instead of computing its frame again."""
+    counts from suite_checks (kept by run_suite) when it stores_checks."""
     exps = doc["expectations"]
-    if scopable(doc):
+    if stores_checks(doc):
         counts = ", ".join(f"count(*) filter (where selects & {1 << i} <> 0)" for i in range(len(exps)))
         row = con.execute(f"select {counts} from suite_checks where suite = ?", [doc["name"]]).fetchall()[0]
     else:
@@ -201,7 +207,7 @@ def selects_sql(doc: dict) -> str:
 
 
 def store_checks(con: duckdb.DuckDBPyConnection, doc: dict, frame: str, where: str | None) -> None:
-    """Bring suite_checks up to date for a suite with a scope from its frame just computed (`frame`:
+    """Bring suite_checks up to date for a suite that stores_checks from its frame just computed (`frame`:
     the whole frame, or the rows of the scope `where`).
 
     An incremental run replaces the rows of its scope and drops those of records gone from the
@@ -252,7 +258,7 @@ def run_suite(ctx, con: duckdb.DuckDBPyConnection, path: Path, where: str | None
     # range of buckets, read from its own row groups rather than by scanning the whole frame
     con.execute(f"create or replace temp table gx_frame as select *, "
                 f"coalesce(hash(record_id), 0) % {BUCKETS} as gx_part from ({frame}) order by gx_part")
-    if scopable(doc):
+    if stores_checks(doc):
         store_checks(con, doc, "gx_frame", where)
     total = con.execute("select count(*) from gx_frame").fetchall()[0][0]
     parts = min(BUCKETS, max(1, -(-total // chunk_rows())))
