@@ -92,6 +92,7 @@ class SuiteSummary:
 
 def store(ctx, vd, summary: SuiteSummary) -> None:
     """Put a suite's summed result in the context's results store (what build_data_docs renders)."""
+    from great_expectations.constants import DATAFRAME_REPLACEMENT_STR
     from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.data_context.types.resource_identifiers import (
         ExpectationSuiteIdentifier,
@@ -103,7 +104,8 @@ def store(ctx, vd, summary: SuiteSummary) -> None:
         return
     run_id = RunIdentifier(run_time=dt.datetime.now(dt.UTC))
     result.meta.update({"validation_id": vd.id, "checkpoint_id": None, "run_id": run_id,
-                        "validation_time": run_id.run_time, "batch_parameters": {"dataframe": "<DATAFRAME>"}})
+                        "validation_time": run_id.run_time,
+                        "batch_parameters": {"dataframe": DATAFRAME_REPLACEMENT_STR}})
     suite_id = ExpectationSuiteIdentifier(name=vd.suite.name)
     ctx.validation_results_store.store_validation_results(
         suite_validation_result=result,

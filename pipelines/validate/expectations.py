@@ -184,16 +184,14 @@ def frame_digest(con: duckdb.DuckDBPyConnection, doc: dict) -> str:
 
 def checked_counts(con: duckdb.DuckDBPyConnection, doc: dict) -> list[tuple[str, int]]:
     """(rule id, records checked) of each expectation of a suite over its whole frame, in SQL:
-    the records its row_condition selects (what GX reports as element_count). A suite with a scope
-    counts from suite_checks (kept by run_suite) when it stores_checks."""
+    the records its row_condition selects (what GX reports as element_count), counted on the
+    selects_sql bitmask — read from suite_checks (kept by run_suite) when the suite stores_checks,
+    computed over the frame otherwise."""
     exps = doc["expectations"]
-    if stores_checks(doc):
-        counts = ", ".join(f"count(*) filter (where selects & {1 << i} <> 0)" for i in range(len(exps)))
-        row = con.execute(f"select {counts} from suite_checks where suite = ?", [doc["name"]]).fetchall()[0]
-    else:
-        counts = ", ".join(f"count(*) filter (where {condition_sql(e['kwargs'].get('row_condition'))})"
-                           for e in exps)
-        row = con.execute(f"select {counts} from ({frame_sql(doc)})").fetchall()[0]
+    rows = (f"suite_checks where suite = {db.literal(doc['name'])}" if stores_checks(doc)
+            else f"(select {selects_sql(doc)} as selects from ({frame_sql(doc)}))")
+    counts = ", ".join(f"count(*) filter (where selects & {1 << i} <> 0)" for i in range(len(exps)))
+    row = con.execute(f"select {counts} from {rows}").fetchall()[0]
     return [(e["meta"]["rule_id"], int(n)) for e, n in zip(exps, row, strict=True)]
 
 
