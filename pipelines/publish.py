@@ -131,6 +131,8 @@ def _swap(con: duckdb.DuckDBPyConnection, target: Path, sql: str, delta: bool = 
     con.execute(f"attach '{tmp}' as pub")
     try:
         update = _delta_sql(con, sql) if tmp.exists() and delta else None
+        if update is not None:
+            db.pace_vacuum(con, "pub")
         if update is None and delta and target.exists():
             con.execute("detach pub")
             tmp.unlink()

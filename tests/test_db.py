@@ -1,0 +1,77 @@
+"""Connections: the pace of DuckDB's compaction of deleted rows (db.pace_vacuum)."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from pipelines import db
+
+
+def _row_groups(con: duckdb.DuckDBPyConnection, table: str = "t") -> int:
+    return con.execute(f"select count(distinct row_group_id) from pragma_storage_info('{table}')").fetchall()[0][0]
+
+
+def _vacuum_setting(con: duckdb.DuckDBPyConnection) -> int:
+    return int(con.execute("select current_setting('max_vacuum_tasks')").fetchall()[0][0])
+
+
+@pytest.fixture
+def con(tmp_path):
+    c = db.connect(tmp_path / "t.duckdb")
+    c.execute("create table t as select i, md5(i::varchar) as s from range(600000) r(i)")
+    c.execute("checkpoint")
+    yield c
+    c.close()
+
+
+def test_a_few_deleted_rows_stay_until_the_share_is_due(con):
+    """Under the threshold a checkpoint keeps the row groups (and their deleted rows) as they are."""
+    assert not db.pace_vacuum(con, at=0.2) and _vacuum_setting(con) == 0
+    groups = _row_groups(con)
+    con.execute("delete from t where i % 10 = 0")  # 10 % of every row group
+    con.execute("checkpoint")
+    assert _row_groups(con) == groups
+    assert con.execute("select estimated_size from duckdb_tables() where table_name = 't'").fetchall()[0][0] \
+        == 600000  # the deleted rows are still in the file
+
+
+def test_past_the_share_the_next_checkpoint_compacts(con):
+    """Once a table holds more than `at` deleted rows, the next checkpoint that touches it merges them away."""
+    db.pace_vacuum(con, at=0.2)
+    groups = _row_groups(con)
+    con.execute("delete from t where i % 4 = 0")  # 25 %
+    con.execute("checkpoint")
+    assert _row_groups(con) == groups  # not yet: the share was 0 when the setting was chosen
+    assert db.pace_vacuum(con, at=0.2) and _vacuum_setting(con) == 100
+    con.execute("delete from t where i = 1")
+    con.execute("checkpoint")
+    assert _row_groups(con) < groups
+    assert con.execute("select count(*) from t").fetchall()[0][0] == 449999
+    assert not db.pace_vacuum(con, at=0.2)  # compacted: nothing due any more
+
+
+def test_the_share_is_per_table_and_per_database(con, tmp_path):
+    """A small table is ignored; an attached database (the publish stage's `pub`) is judged on its own."""
+    con.execute("create table small as select * from range(10)")
+    con.execute("delete from small where range < 9")
+    assert not db.pace_vacuum(con, at=0.2)
+    con.execute(f"attach '{tmp_path / 'p.duckdb'}' as pub")
+    con.execute("create table pub.u as select * from range(5000) r(i)")
+    con.execute("delete from pub.u where i < 2000")
+    assert db.pace_vacuum(con, "pub", at=0.2)
+    assert not db.pace_vacuum(con, at=0.2)
+
+
+def test_a_writing_connection_starts_with_the_pace_set(tmp_path):
+    """db.connect chooses the setting from the file it opens."""
+    path = tmp_path / "w.duckdb"
+    c = db.connect(path)
+    c.execute("create table t as select * from range(10000) r(i)")
+    c.execute("delete from t where i < 5000")
+    c.close()
+    c = db.connect(path)
+    try:
+        assert _vacuum_setting(c) == 100
+    finally:
+        c.close()
