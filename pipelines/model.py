@@ -219,26 +219,27 @@ def _core_scoped(con: duckdb.DuckDBPyConnection, after: int) -> None:
 # when nothing the measure reads about it can have changed — every row settled by the old date
 # (is_settled, sql/marts/04_tasks.sql: EDMS, not periodic, due, executed on time or late), its
 # document not rebuilt, and no fact of it (export, execution, assignment) dated after the old
-# date up to the new one. Every other
-# task (open, overdue, periodic, registers, rebuilt documents) is measured again.
-_KEEP_TASKS = """
-create or replace temp table keep_tasks as
-select task_id from {main}.mart_tasks
-group by task_id
-having bool_and(is_settled(source, is_periodic, outcome, is_due))
-except select document_id from temp.old_ids
-except select task_id from {main}.status_history
+# date up to the new one. Every other task (open, overdue, periodic, registers, rebuilt documents,
+# and any task the mart does not hold yet) is measured again: `redo_tasks` lists them (a few per
+# cent of the tasks; listing them, not the ones kept, makes every step below a join against a
+# small table).
+_REDO_TASKS = """
+create or replace temp table redo_tasks as
+select task_id from {main}.mart_tasks where not is_settled(source, is_periodic, outcome, is_due)
+union select document_id from temp.old_ids
+union select task_id from {main}.status_history
     where cast(valid_from as date) > {d1} and cast(valid_from as date) <= {d2}
         or cast(executed_at as date) > {d1} and cast(executed_at as date) <= {d2}
-except select task_id from {main}.task_assignments
+union select task_id from {main}.task_assignments
     where assigned_date > {d1} and assigned_date <= {d2}
         or cast(executed_at as date) > {d1} and cast(executed_at as date) <= {d2}
+union (select task_id from {main}.task_assignments anti join {main}.mart_tasks using (task_id))
 """
 
 
 def _mart_tasks_scoped(con: duckdb.DuckDBPyConnection, since: int, old_date) -> None:
     """Bring mart_tasks from old_date to the new data date, measuring again only the tasks that
-    may have changed (see _KEEP_TASKS); record them in mart_tasks_delta for the publish stage.
+    may have changed (see _REDO_TASKS); record them in mart_tasks_delta for the publish stage.
 
     The measure's macro runs unchanged on temporary `task_assignments` / `status_history` that
     hold only those tasks (the temporary schema shadows main, as in _core_scoped).
@@ -246,8 +247,8 @@ def _mart_tasks_scoped(con: duckdb.DuckDBPyConnection, since: int, old_date) -> 
     main = _main_schema(con)
     new_date = db.one(con, f"select as_of from {main}.data_as_of")[0]
     d1, d2 = f"date '{old_date}'", f"date '{new_date}'"
-    con.execute(_KEEP_TASKS.format(main=main, d1=d1, d2=d2))
-    redo = "task_id not in (select task_id from temp.keep_tasks)"
+    con.execute(_REDO_TASKS.format(main=main, d1=d1, d2=d2))
+    redo = "task_id in (select task_id from temp.redo_tasks)"
     try:
         for table in ("task_assignments", "status_history"):
             con.execute(f"create or replace temp table {table} as select * from {main}.{table} where {redo}")
@@ -260,7 +261,7 @@ def _mart_tasks_scoped(con: duckdb.DuckDBPyConnection, since: int, old_date) -> 
             con.execute(f"update {main}.mart_tasks set report_date = {d2}")
         con.execute(f"insert into {main}.mart_tasks select * from temp.mart_new")
     finally:
-        for table in ("task_assignments", "status_history", "mart_new", "keep_tasks"):
+        for table in ("task_assignments", "status_history", "mart_new", "redo_tasks"):
             con.execute(f"drop table if exists temp.{table}")
 
 
