@@ -117,3 +117,35 @@ def test_rebuilding_only_the_new_loads_documents_equals_a_full_rebuild(con, dire
         assert scoped[t] == sorted(con.execute(f"from {t}").fetchall(), key=repr), t
     # and nothing of the scoped build is left behind in the temporary schema
     assert con.execute("select count(*) from duckdb_tables() where temporary").fetchone()[0] == 0
+
+
+def test_the_tasks_measured_again_after_an_incremental_build():
+    """_REDO_TASKS lists every task whose measure may have moved between the two dates, and no other."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("""
+        create macro is_settled(source, is_periodic, outcome, is_due) as (
+            coalesce(source = 'edms' and not is_periodic and outcome in ('on_time', 'late') and is_due, false));
+        create table mart_tasks as select * from (values
+            ('settled', 'edms', false, 'on_time', true), ('settled', 'edms', false, 'late', true),
+            ('open', 'edms', false, 'in_progress', false), ('half', 'edms', false, 'on_time', true),
+            ('half', 'edms', false, 'overdue', true), ('protocol', 'protocol', false, 'on_time', true),
+            ('rebuilt', 'edms', false, 'on_time', true), ('executed_between', 'edms', false, 'late', true),
+            ('seen_between', 'edms', false, 'late', true))
+            as t(task_id, source, is_periodic, outcome, is_due);
+        create temp table old_ids as select 'rebuilt' as document_id;
+        create table status_history as select * from (values
+            ('settled', timestamp '2026-01-02 10:00', timestamp '2026-01-03 10:00'),
+            ('seen_between', timestamp '2026-01-06 09:00', null),
+            ('executed_between', timestamp '2026-01-02 09:00', timestamp '2026-01-06 17:00'))
+            as t(task_id, valid_from, executed_at);
+        create table task_assignments as select * from (values
+            ('settled', date '2026-01-02', null::timestamp), ('open', date '2026-01-02', null),
+            ('assigned_between', date '2026-01-06', null), ('not_in_the_mart', date '2025-12-01', null))
+            as t(task_id, assigned_date, executed_at);
+    """)
+    con.execute(model._REDO_TASKS.format(main="memory.main", d1="date '2026-01-05'", d2="date '2026-01-06'"))
+    got = {r[0] for r in con.execute("select task_id from redo_tasks").fetchall()}
+    assert got == {"open", "half", "protocol", "rebuilt", "executed_between", "seen_between",
+                   "assigned_between", "not_in_the_mart"}
