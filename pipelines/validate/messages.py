@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pipelines.db import literal
 from pipelines.validate.catalogue import Rule
 
@@ -13,18 +15,28 @@ NOT_DONE_BY_RECORDS = {
 }
 
 
+_PLACEHOLDER = re.compile(r"\{(record|expected|actual|days|anchor)\}")
+
+
 def message_sql(rule: Rule, lang: str) -> str:
     """SQL expression of a violation's message, over columns reg_no, expected_date, actual_date,
-    working_days_late, anchor_text, actual_value of the checked relation."""
-    expr = literal(getattr(rule, f"message_{lang}"))
+    working_days_late, anchor_text, actual_value of the checked relation.
+
+    The template's text and its placeholders are concatenated (one pass per flag; chained
+    `replace` calls scanned the message once per placeholder, and would fill a placeholder
+    written inside a value).
+    """
     subs = {
-        "{record}": "coalesce(reg_no, record_id)",
-        "{expected}": "coalesce(strftime(expected_date, '%d.%m.%Y'), expected_value, '')",
-        "{actual}": f"coalesce(strftime(actual_date, '%d.%m.%Y'), actual_value, "
-                    f"{literal(NOT_DONE_BY_RECORDS.get(rule.records, NOT_DONE)[lang])})",
-        "{days}": "coalesce(cast(working_days_late as varchar), '')",
-        "{anchor}": "coalesce(anchor_text, '')",
+        "record": "coalesce(reg_no, record_id)",
+        "expected": "coalesce(strftime(expected_date, '%d.%m.%Y'), expected_value, '')",
+        "actual": f"coalesce(strftime(actual_date, '%d.%m.%Y'), actual_value, "
+                  f"{literal(NOT_DONE_BY_RECORDS.get(rule.records, NOT_DONE)[lang])})",
+        "days": "coalesce(cast(working_days_late as varchar), '')",
+        "anchor": "coalesce(anchor_text, '')",
     }
-    for key, col in subs.items():
-        expr = f"replace({expr}, {literal(key)}, {col})"
-    return expr
+    template, parts, pos = getattr(rule, f"message_{lang}"), [], 0
+    for m in _PLACEHOLDER.finditer(template):
+        parts += [literal(template[pos:m.start()]), subs[m[1]]]
+        pos = m.end()
+    parts.append(literal(template[pos:]))
+    return "(" + " || ".join(parts) + ")"
