@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import auth
-from pipelines import paths, sandbox, users
+from pipelines import db, paths, sandbox, users
 from pipelines.publish import public_path, restricted_path
 
 # what a unit-scoped role reads whole: the aggregates of the ranking (every unit's rates and ranks) and the
@@ -49,8 +49,8 @@ def version() -> float:
 
 def scope_to_unit(con: duckdb.DuckDBPyConnection, unit: str) -> None:
     """Shadow every record-level table with a temporary view of one unit's rows (aggregates stay whole)."""
-    db = '"' + con.execute("select current_database()").fetchone()[0].replace('"', '""') + '"'
-    own = "department_code = " + "'" + unit.replace("'", "''") + "'"
+    database = db.quote(con.execute("select current_database()").fetchone()[0])
+    own = "department_code = " + db.literal(unit)
     tables = con.execute("""
         select table_name, bool_or(column_name = 'department_code') from duckdb_columns()
         where database_name = current_database() and schema_name = 'main' group by 1
@@ -58,9 +58,9 @@ def scope_to_unit(con: duckdb.DuckDBPyConnection, unit: str) -> None:
     for name, has_unit in tables:
         if name in WHOLE:
             continue
-        cond = own if has_unit else THROUGH_TASKS.get(name, "").format(db=db, own=own)
+        cond = own if has_unit else THROUGH_TASKS.get(name, "").format(db=database, own=own)
         if cond:
-            con.execute(f'create temp view "{name}" as select * from {db}.main."{name}" where {cond}')
+            con.execute(f'create temp view "{name}" as select * from {database}.main."{name}" where {cond}')
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
