@@ -168,7 +168,7 @@ _REGISTER_TABLES = {"protocols": {"protocols"}, "material_submissions": {"materi
 
 def _main_schema(con: duckdb.DuckDBPyConnection) -> str:
     """The database's main schema, fully qualified (past the temporary tables that shadow it)."""
-    return f'"{db.one(con, "select current_database()")[0]}".main'
+    return db.quote(db.one(con, "select current_database()")[0]) + ".main"
 
 
 def _core_scoped(con: duckdb.DuckDBPyConnection, after: int) -> None:
