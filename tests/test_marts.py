@@ -256,6 +256,20 @@ def test_a_card_serves_the_occurrence_whose_moved_term_it_precedes(con, director
         ("2025-03-14", "overdue", None), ("2025-03-26", "on_time", "2025-03-25"),
         ("2025-03-28", "overdue", None), ("2025-04-04", "overdue", None)]
 
+
+def test_a_card_on_a_term_day_serves_that_occurrence_not_the_next(con, directory, tmp_path):
+    """Both sides of the boundary between two occurrences: a card dated on the moved term 26.03.2025
+    serves that occurrence (on time, on its last day); the next one (28.03) needs a card after 26.03."""
+    from pipelines import load, model
+
+    path = tmp_path / "protocols.csv"
+    export(path, "15.07.2025 10:00", "protocols", [protocol_item("1", "еженедельно", executed="26.03.2025")])
+    load.load_file(con, path)
+    model.build(con, directory)
+    assert rows(con, "select due_date::varchar, outcome, executed_date::varchar from tasks_as_of(date '2025-07-15') "
+                     "where due_date between '2025-03-20' and '2025-04-05' order by due_date") == [
+        ("2025-03-26", "on_time", "2025-03-26"), ("2025-03-28", "overdue", None), ("2025-04-04", "overdue", None)]
+
 # reg no, first export (10.03.2025), second export (10.04.2025) -> outcome, due, WD late, reason
 REMOVED = [
     # «Исполнен, снят с контроля» with a card is executed work: judged by the card (R-11.6(1))

@@ -258,24 +258,41 @@ periodic_executions as (
     where executed_date is not null and task_id in (select task_id from periodic_tasks)
 ),
 
-judged as (
-    -- a single term is served by its task's card; a periodic occurrence by the first card after
-    -- the previous term, up to its own (or any later one for the last term due)
-    select m.*, m.executed_date as occurrence_executed
-    from moved as m
-    where not m.is_periodic
-    union all by name
+periodic_served as (
+    -- a periodic occurrence is served by the first card after the previous term, up to its own
+    -- (or any later one for the last term due); worked out on the periodic rows alone, so that
+    -- `moved` (every row) is read once
     select
-        m.*,
+        o.assignment_id,
+        o.occurrence_no,
         (
             select min(e.executed_on) from periodic_executions as e
-            where e.task_id = m.task_id
-                and e.executed_on > coalesce(m.previous_due, date '1900-01-01')
-                and (e.executed_on <= m.effective_due
-                     or (m.next_due is null and m.effective_due < report_date))
+            where e.task_id = o.task_id
+                and e.executed_on > coalesce(o.previous_due, date '1900-01-01')
+                and (e.executed_on <= o.effective_due
+                     or (o.next_due is null and o.effective_due < report_date))
         ) as occurrence_executed
+    from (
+        select
+            n.task_id, n.assignment_id, n.occurrence_no,
+            case when {move_day_off} then t.working_day else n.term_date end as effective_due,
+            case when {move_day_off} then p.working_day else n.previous_term end as previous_due,
+            case when {move_day_off} then x.working_day else n.next_term end as next_due
+        from periodic_numbered as n
+        left join working_day_on as t on t.date = n.term_date
+        left join working_day_on as p on p.date = n.previous_term
+        left join working_day_on as x on x.date = n.next_term
+    ) as o
+),
+
+judged as (
+    -- a single term is served by its task's card, a periodic occurrence as in periodic_served
+    select
+        m.*,
+        case when m.is_periodic then s.occurrence_executed else m.executed_date end as occurrence_executed
     from moved as m
-    where m.is_periodic
+    left join periodic_served as s
+        on m.is_periodic and s.assignment_id = m.assignment_id and s.occurrence_no = m.occurrence_no
 ),
 
 not_judged as (
