@@ -226,23 +226,35 @@ periodic_numbered as (
     window w as (partition by assignment_id order by term_date)
 ),
 
-occurrences as (
-    select *, 1 as occurrence_no, false as is_periodic from single_terms where term_date is not null
-    union all by name
-    select *, true as is_periodic from periodic_numbered
+periodic_moved as (
+    -- a periodic term on a day off moves to the next working day; so do its neighbours'
+    select
+        n.* exclude (previous_term, next_term),
+        true as is_periodic,
+        case when {move_day_off} then t.working_day else n.term_date end as effective_due,
+        case when {move_day_off} then p.working_day else n.previous_term end as previous_due,
+        case when {move_day_off} then x.working_day else n.next_term end as next_due
+    from periodic_numbered as n
+    left join working_day_on as t on t.date = n.term_date
+    left join working_day_on as p on p.date = n.previous_term
+    left join working_day_on as x on x.date = n.next_term
 ),
 
 moved as (
-    -- a term on a day off moves to the next working day; so do its neighbours' (periodic tasks)
+    -- every occurrence with its term moved off a day off: the single terms here, the periodic
+    -- ones above (periodic_served reads those alone, so this, the widest step, is read once)
     select
-        o.* exclude (previous_term, next_term),
-        case when {move_day_off} then t.working_day else o.term_date end as effective_due,
-        case when {move_day_off} then p.working_day else o.previous_term end as previous_due,
-        case when {move_day_off} then n.working_day else o.next_term end as next_due
-    from occurrences as o
-    left join working_day_on as t on t.date = o.term_date
-    left join working_day_on as p on p.date = o.previous_term
-    left join working_day_on as n on n.date = o.next_term
+        s.*,
+        1 as occurrence_no,
+        false as is_periodic,
+        case when {move_day_off} then t.working_day else s.term_date end as effective_due,
+        null::date as previous_due,
+        null::date as next_due
+    from single_terms as s
+    left join working_day_on as t on t.date = s.term_date
+    where s.term_date is not null
+    union all by name
+    select * from periodic_moved
 ),
 
 periodic_executions as (
@@ -260,8 +272,7 @@ periodic_executions as (
 
 periodic_served as (
     -- a periodic occurrence is served by the first card after the previous term, up to its own
-    -- (or any later one for the last term due); worked out on the periodic rows alone, so that
-    -- `moved` (every row) is read once
+    -- (or any later one for the last term due)
     select
         o.assignment_id,
         o.occurrence_no,
@@ -272,17 +283,7 @@ periodic_served as (
                 and (e.executed_on <= o.effective_due
                      or (o.next_due is null and o.effective_due < report_date))
         ) as occurrence_executed
-    from (
-        select
-            n.task_id, n.assignment_id, n.occurrence_no,
-            case when {move_day_off} then t.working_day else n.term_date end as effective_due,
-            case when {move_day_off} then p.working_day else n.previous_term end as previous_due,
-            case when {move_day_off} then x.working_day else n.next_term end as next_due
-        from periodic_numbered as n
-        left join working_day_on as t on t.date = n.term_date
-        left join working_day_on as p on p.date = n.previous_term
-        left join working_day_on as x on x.date = n.next_term
-    ) as o
+    from periodic_moved as o
 ),
 
 judged as (
