@@ -242,33 +242,32 @@ def test_each_periodicity_gets_its_occurrences(con, directory, tmp_path, periodi
 
 
 
-def test_a_card_serves_the_occurrence_whose_moved_term_it_precedes(con, directory, tmp_path):
-    """A weekly task's Friday 21.03.2025 (Nauryz) is met on Wednesday 26.03: a card of 25.03 serves
-    that occurrence only, and the next one (28.03) looks for a card after 26.03, not after 21.03."""
+# a weekly task's Friday 21.03.2025 (Nauryz) is met on Wednesday 26.03; the card's date -> the
+# occurrences due 10.03–05.04 (due, outcome, executed)
+CARD_SERVES = [
+    # a card of 25.03 serves that occurrence only, and the next one (28.03) looks for a card after
+    # 26.03, not after 21.03
+    ("25.03.2025", [("2025-03-14", "overdue", None), ("2025-03-26", "on_time", "2025-03-25"),
+                    ("2025-03-28", "overdue", None), ("2025-04-04", "overdue", None)]),
+    # both sides of the boundary between two occurrences: a card on the moved term day 26.03 serves
+    # that occurrence (on time, on its last day); the next one needs a card after 26.03
+    ("26.03.2025", [("2025-03-14", "overdue", None), ("2025-03-26", "on_time", "2025-03-26"),
+                    ("2025-03-28", "overdue", None), ("2025-04-04", "overdue", None)]),
+]
+
+
+@pytest.mark.parametrize("executed, expected", CARD_SERVES)
+def test_a_card_serves_the_occurrence_whose_moved_term_it_precedes(con, directory, tmp_path, executed, expected):
+    """Each occurrence of a periodic task takes the first card after the previous term, up to its own."""
     from pipelines import load, model
 
     path = tmp_path / "protocols.csv"
-    export(path, "15.07.2025 10:00", "protocols", [protocol_item("1", "еженедельно", executed="25.03.2025")])
+    export(path, "15.07.2025 10:00", "protocols", [protocol_item("1", "еженедельно", executed=executed)])
     load.load_file(con, path)
     model.build(con, directory)
     assert rows(con, "select due_date::varchar, outcome, executed_date::varchar from tasks_as_of(date '2025-07-15') "
-                     "where due_date between '2025-03-10' and '2025-04-05' order by due_date") == [
-        ("2025-03-14", "overdue", None), ("2025-03-26", "on_time", "2025-03-25"),
-        ("2025-03-28", "overdue", None), ("2025-04-04", "overdue", None)]
+                     "where due_date between '2025-03-10' and '2025-04-05' order by due_date") == expected
 
-
-def test_a_card_on_a_term_day_serves_that_occurrence_not_the_next(con, directory, tmp_path):
-    """Both sides of the boundary between two occurrences: a card dated on the moved term 26.03.2025
-    serves that occurrence (on time, on its last day); the next one (28.03) needs a card after 26.03."""
-    from pipelines import load, model
-
-    path = tmp_path / "protocols.csv"
-    export(path, "15.07.2025 10:00", "protocols", [protocol_item("1", "еженедельно", executed="26.03.2025")])
-    load.load_file(con, path)
-    model.build(con, directory)
-    assert rows(con, "select due_date::varchar, outcome, executed_date::varchar from tasks_as_of(date '2025-07-15') "
-                     "where due_date between '2025-03-20' and '2025-04-05' order by due_date") == [
-        ("2025-03-26", "on_time", "2025-03-26"), ("2025-03-28", "overdue", None), ("2025-04-04", "overdue", None)]
 
 # reg no, first export (10.03.2025), second export (10.04.2025) -> outcome, due, WD late, reason
 REMOVED = [
