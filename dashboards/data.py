@@ -49,7 +49,7 @@ def version() -> float:
 
 def scope_to_unit(con: duckdb.DuckDBPyConnection, unit: str) -> None:
     """Shadow every record-level table with a temporary view of one unit's rows (aggregates stay whole)."""
-    database = db.quote(con.execute("select current_database()").fetchone()[0])
+    database = db.quote(db.one(con, "select current_database()")[0])
     own = "department_code = " + db.literal(unit)
     tables = con.execute("""
         select table_name, bool_or(column_name = 'department_code') from duckdb_columns()
