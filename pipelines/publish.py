@@ -51,10 +51,10 @@ left join main.load_log as l using (load_id);
 
 
 # Tables of the public snapshot updated in a copy of the previous one instead of written anew:
-# append-only ones get their new rows (and lose the runs the database no longer keeps); the EDMS
-# document tables the rows of the documents that the model rebuilt since the previous snapshot
-# (`pub_changed`: their key_hash).
-APPEND_ONLY = {"violations": "run_id"}
+# the flags (`violations`) get those written or closed by the runs after the snapshot's and lose
+# those the database no longer keeps (FLAGS); the EDMS document tables the rows of the documents
+# that the model rebuilt since the previous snapshot (`pub_changed`: their key_hash).
+FLAGS = ("violations",)
 BY_DOCUMENT = {
     "documents": "key_hash in (select key_hash from pub_changed)",
     "task_assignments": "source <> 'edms' or task_id in (select document_id from pub_changed_ids)",
@@ -95,17 +95,25 @@ def _delta_sql(con: duckdb.DuckDBPyConnection, sql: str) -> str | None:
            "create or replace temp table pub_changed_ids as "
            "select document_id from pub.documents where key_hash in (select key_hash from pub_changed) union "
            "select document_id from main.documents where key_hash in (select key_hash from pub_changed)"]
+    # the validation run the snapshot's flags are of (none: a snapshot made before flags held spans)
+    run = db.one(con, "select validation_run_id from pub.snapshot_info")[0] if db.one(
+        con, "select count(*) from duckdb_columns() where database_name = 'pub' and table_name = 'violations' "
+             "and column_name = 'flag_id'")[0] else None
+    run = int(run) if run is not None else None
     by_task = bool(db.one(con, "select count(*) from main.mart_tasks_delta where after_load_id = ?",
                           [prev[0]])[0]) if db.table_exists(con, "mart_tasks_delta") else False
     for st in _statements(sql):
         m = _CREATE.match(st)
         if not m:
             out.append(st)
-        elif m[1] in APPEND_ONLY:
-            key = APPEND_ONLY[m[1]]
-            out += [f"delete from pub.{m[1]} where {key} not in (select distinct {key} from main.{m[1]})",
-                    f"insert into pub.{m[1]} select * from ({m[2]}) "
-                    f"where {key} > (select coalesce(max({key}), 0) from pub.{m[1]})"]
+        elif m[1] in FLAGS and run is not None:
+            # those that held at run `run` and no longer do (closed since, or dropped): replaced or
+            # dropped; those closed before and now dropped (held for no run still kept): dropped
+            out += [f"delete from pub.{m[1]} where until_run_id is null and flag_id not in "
+                    f"(select flag_id from main.{m[1]} where until_run_id is null)",
+                    f"delete from pub.{m[1]} where until_run_id not in "
+                    f"(select distinct until_run_id from main.{m[1]} where until_run_id is not null)",
+                    f"insert into pub.{m[1]} select * from ({m[2]}) where run_id > {run} or until_run_id >= {run}"]
         elif m[1] in BY_DOCUMENT:
             out += [f"delete from pub.{m[1]} where {BY_DOCUMENT[m[1]]}",
                     f"insert into pub.{m[1]} select * from ({m[2]}) where {BY_DOCUMENT[m[1]]}"]

@@ -390,8 +390,28 @@ def test_runs_are_kept_and_summarised(con, directory, tmp_path):
     assert rows(con, "select run_id, rule_id, records_checked, violations, status from validation_runs "
                      "order by run_id") == [(1, "R-9.15-DUE", 1, 1, "fail"), (2, "R-9.15-DUE", 1, 1, "fail"),
                                             (2, "R-9.15-COORD", 0, 0, "pass")]
-    assert rows(con, "select count(*) from violations") == [(2,)]
-    assert rows(con, "select count(*) from current_violations") == [(1,)]
+    # the flag found again unchanged is written once, by run 1, and holds for both runs
+    assert rows(con, "select run_id, until_run_id from violations") == [(1, None)]
+    assert rows(con, "select count(*) from run_violations(1)") == rows(con, "select count(*) from run_violations(2)") \
+        == rows(con, "select count(*) from current_violations") == [(1,)]
+
+
+def test_a_flag_that_changes_is_closed_and_written_again(con, directory, tmp_path):
+    # overdue: as the data date moves, the working days late grow — the flag of the earlier date
+    # is closed (it held up to that run) and the new one written; each run keeps its own figure
+    recs = [{"reg_no": "open", "reg_date": "03.03.2025", "due_date": "12.03.2025", "responsible": "Отдел культуры"}]
+    flags(con, directory, tmp_path, "edms", recs, "R-9.15-DUE")
+    first = rows(con, "select working_days_late from current_violations where rule_id = 'R-9.15-DUE'")
+    run.run(con, ["R-9.15-DUE"], AS_OF + dt.timedelta(days=7), docs_root=None)
+    second = rows(con, "select working_days_late from current_violations where rule_id = 'R-9.15-DUE'")
+    assert len(first) == len(second) == 1 and second[0][0] > first[0][0]
+    assert rows(con, "select run_id, until_run_id, working_days_late from violations order by run_id") == [
+        (1, 1, first[0][0]), (2, None, second[0][0])]
+    assert rows(con, "select working_days_late from run_violations(1)") == first
+    # the same date again: nothing new is written, the flag of run 2 holds for run 3
+    run.run(con, ["R-9.15-DUE"], AS_OF + dt.timedelta(days=7), docs_root=None)
+    assert rows(con, "select run_id, until_run_id from violations order by run_id") == [(1, 1), (2, None)]
+    assert rows(con, "select working_days_late from run_violations(3)") == second
 
 
 def test_catalogue_is_consistent():

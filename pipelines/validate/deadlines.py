@@ -8,6 +8,7 @@ import duckdb
 
 from pipelines import db, settings
 from pipelines.paths import EXPECTATIONS
+from pipelines.validate import flags
 from pipelines.validate.catalogue import Rule
 from pipelines.validate.messages import message_sql
 
@@ -60,7 +61,7 @@ def judged_sql(rule: Rule, as_of: dt.date, tasks: str | None = None) -> str:
 
 
 def run(con: duckdb.DuckDBPyConnection, rule: Rule, run_id: int, as_of: dt.date) -> tuple[int, int]:
-    """Check one deadline rule and write its violations; return (records checked, violations)."""
+    """Check one deadline rule and write its new or changed flags; return (records checked, violations)."""
     # the tasks mart is tasks_as_of(the data date): as of that date the rule reads it, not a recomputation
     mart = db.one(con, "select count(*) from duckdb_tables() where table_name = 'mart_tasks' "
                        "and schema_name = 'main' and database_name = current_database()")[0] and \
@@ -69,16 +70,20 @@ def run(con: duckdb.DuckDBPyConnection, rule: Rule, run_id: int, as_of: dt.date)
     checked, bad = db.one(con, "select count(*), count(*) filter (where is_violation) from judged")
     responsible = "department_code" if rule.responsible == "record" else f"'{rule.responsible}'"
     con.execute(f"""
-        insert into violations
+        create or replace temp table new_flags as
         select
-            {run_id}, '{rule.id}', '{rule.clause}', '{rule.kind}', '{rule.severity}',
-            record_table, record_id, reg_no, {responsible},
-            strftime(expected_date, '%d.%m.%Y'), strftime(actual_date, '%d.%m.%Y'),
+            '{rule.id}' as rule_id, '{rule.clause}' as clause, '{rule.kind}' as kind, '{rule.severity}' as severity,
+            record_table, record_id, reg_no, {responsible} as department_code,
+            strftime(expected_date, '%d.%m.%Y') as expected_value, strftime(actual_date, '%d.%m.%Y') as actual_value,
             expected_date, actual_date, working_days_late,
-            {message_sql(rule, 'kk')}, {message_sql(rule, 'ru')}, {message_sql(rule, 'en')},
-            source_file, sheet, row_no, coalesce(org_name, '')
+            {message_sql(rule, 'kk')} as message_kk, {message_sql(rule, 'ru')} as message_ru,
+            {message_sql(rule, 'en')} as message_en,
+            source_file, sheet, row_no, coalesce(org_name, '') as org_name
         from (select *, null::varchar as expected_value, null::varchar as actual_value from judged)
         where is_violation
     """)
     con.execute("drop table judged")
+    # the rule's flags as judged now; those unchanged since the previous run are kept, not rewritten
+    flags.settle(con, "temp.new_flags", run_id, f"rule_id = {db.literal(rule.id)}")
+    con.execute("drop table temp.new_flags")
     return checked, bad

@@ -313,8 +313,8 @@ def _outcome(name: str, r, rows: np.ndarray) -> Outcome:
 
 
 def write(con: duckdb.DuckDBPyConnection, rule: Rule, run_id: int, outcome: Outcome) -> None:
-    """Write the failed records of a form or data rule to the violations table, their details taken
-    from the frame GX checked (gx_frame) in SQL."""
+    """Write the failed records of a form or data rule to the violations table (flags that hold
+    from this run on), their details taken from the frame GX checked (gx_frame) in SQL."""
     from pipelines.validate.messages import message_sql
 
     if not len(outcome.failed):
@@ -330,7 +330,8 @@ def write(con: duckdb.DuckDBPyConnection, rule: Rule, run_id: int, outcome: Outc
                 record_table, record_id, reg_no, {responsible},
                 expected_value, actual_value, null, null, null,
                 {message_sql(rule, 'kk')}, {message_sql(rule, 'ru')}, {message_sql(rule, 'en')},
-                source_file, sheet, cast(row_no as integer), coalesce(org_name, '')
+                source_file, sheet, cast(row_no as integer), coalesce(org_name, ''),
+                null, nextval('violation_ids')
             from (select f.*, '{expected}' as expected_value, cast(f."{outcome.actual_column}" as varchar)
                          as actual_value, null::date as expected_date, null::date as actual_date,
                          null::integer as working_days_late, null::varchar as anchor_text

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines import db, settings
-from pipelines.validate import catalogue, deadlines, expectations
+from pipelines.validate import catalogue, deadlines, expectations, flags
 
 
 def docs_root_for(db_path: Path | str) -> Path:
@@ -62,19 +62,18 @@ def _scope(con: duckdb.DuckDBPyConnection, since: int) -> None:
     """)
 
 
-def _carry(con: duckdb.DuckDBPyConnection, doc: dict, rule_ids: list[str], run_id: int,
-           prev_run: int, scope: str) -> list[tuple[str, int]]:
-    """Copy the previous run's flags of a suite's rules for the records outside its scope (unchanged
-    since that run, so their result is the same); return (rule id, flags copied).
+def _kept(con: duckdb.DuckDBPyConnection, doc: dict, rule_ids: list[str], run_id: int,
+          scope: str) -> list[tuple[str, int]]:
+    """Close the flags of a suite's rules for the records it checks again (the scope), and return
+    (rule id, flags) of the others: they hold on for this run as they are, unchanged since.
 
-    scope: the predicate of the records checked again (expectations.scope_sql; 'false': none, all kept).
+    scope: the predicate of the records checked again (expectations.scope_sql; 'true': all, 'false': none).
     """
-    ids = ", ".join(db.literal(r) for r in rule_ids)
-    kept = (f"run_id = {int(prev_run)} and rule_id in ({ids}) "
-            f"and record_table = {db.literal(doc['meta']['record_table'])} "
-            f"and not ({scope})")
-    con.execute(f"insert into violations select * replace ({run_id} as run_id) from violations where {kept}")
-    return con.execute(f"select rule_id, count(*) from violations where {kept} group by all").fetchall()
+    rules = (f"rule_id in ({flags.literal_list(rule_ids)}) "
+             f"and record_table = {db.literal(doc['meta']['record_table'])}")
+    if scope != "false":
+        flags.close(con, run_id, f"{rules} and ({scope})")
+    return flags.held(con, run_id, rules) if scope != "true" else []
 
 
 def _check_suite(con: duckdb.DuckDBPyConnection, ctx, path: Path, results: dict[str, RuleResult], run_id: int,
@@ -93,7 +92,7 @@ def _check_suite(con: duckdb.DuckDBPyConnection, ctx, path: Path, results: dict[
         if prev_run is not None and db.one(con, "select count(*) from suite_digests where run_id = ? "
                                            "and suite = ? and digest = ?", [prev_run, doc["name"], digest])[0]:
             step(f"validate: suite {path.stem} unchanged since run #{prev_run}")
-            for rid, n in _carry(con, doc, mine, run_id, prev_run, scope="false"):
+            for rid, n in _kept(con, doc, mine, run_id, scope="false"):
                 if rid in results:
                     results[rid].violations += n
             for rid, n in expectations.checked_counts(con, doc):
@@ -104,11 +103,12 @@ def _check_suite(con: duckdb.DuckDBPyConnection, ctx, path: Path, results: dict[
     where = expectations.scope_sql(con, doc) if scoped else None
     if scoped:
         step(f"validate: suite {path.stem}, earlier results of unchanged records")
-        for rid, n in _carry(con, doc, mine, run_id, prev_run, where):
+        for rid, n in _kept(con, doc, mine, run_id, where):
             results[rid].violations += n
         step(f"validate: suite {path.stem}, records of the new loads")
     else:
         step(f"validate: suite {path.stem}")
+        _kept(con, doc, [r for r in mine if r in results], run_id, "true")
     for chunk, outcomes in enumerate(expectations.run_suite(ctx, con, path, where, docs=docs), 1):
         step(f"validate: suite {path.stem}, {chunk} chunk(s) checked")
         spent = (time.perf_counter() - t) / max(len(outcomes), 1)
@@ -185,13 +185,17 @@ def run(con: duckdb.DuckDBPyConnection, rule_ids: list[str] | None = None, as_of
         for res in results.values():
             r = res.rule
             con.execute(
-                "insert into validation_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "insert into validation_runs (run_id, run_at, as_of, rule_id, clause, kind, severity, title_kk, "
+                "title_ru, title_en, records_checked, violations, status, seconds) "
+                "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [run_id, run_at, as_of, r.id, r.clause, r.kind, r.severity, r.title_kk, r.title_ru, r.title_en,
                  res.checked, res.violations, res.status, round(res.seconds, 3)],
             )
         keep = int(settings.load().get("validation", {}).get("keep_flag_runs", 0))
+        if since is None and not rule_ids:  # a rule no longer in the catalogue holds no flag
+            flags.close(con, run_id, f"rule_id not in ({flags.literal_list(results)})")
         if keep > 0:  # older runs keep their counts, not their flags
-            con.execute("delete from violations where run_id <= ?", [run_id - keep])
+            flags.prune(con, run_id, keep)
         if done is not None:
             stages.mark(con, "validate", done, sum(r.violations for r in results.values()))
         stages.kill_point("validate")

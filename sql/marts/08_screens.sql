@@ -1,14 +1,23 @@
 -- What the screens and the report list beside the rates, so that no page hand-writes a count
 -- or names a rule id. Rule groups come from expectations/rules.toml (`groups`, table rule_catalogue).
 
+-- run_violations(n): the flags of validation run n — those of its rules written by it or earlier
+-- and not closed before it (sql/raw/validation.sql); none for a run whose flags were dropped.
+create or replace macro run_violations(n) as table
+select * from violations
+where run_id <= n and coalesce(until_run_id, n) >= n
+    and rule_id in (select rule_id from validation_runs where run_id = n and flags_kept);
+
 -- current_violations: the flags of the latest validation run, with the groups of their rule (the
 -- organisation of the record flagged is stored on the flag when it is written). A filter, not a
 -- join: the snapshot holds it as the same view over its own `violations`.
 create or replace view current_violations as
-select v.* exclude (org_name), coalesce(r.groups, []::varchar[]) as rule_groups, coalesce(v.org_name, '') as org_name
+select v.* exclude (org_name, until_run_id, flag_id), coalesce(r.groups, []::varchar[]) as rule_groups,
+    coalesce(v.org_name, '') as org_name
 from violations as v
 left join rule_catalogue as r using (rule_id)
-where v.run_id = (select max(run_id) from validation_runs);
+where v.until_run_id is null
+    and v.rule_id in (select rule_id from validation_runs where run_id = (select max(run_id) from validation_runs));
 
 -- service_note_cases: one row per fact a service note can cite (rules of the group
 -- `service_note`: materials late or missing for a meeting — R-5.6 / R-5.28 / R-5.14 — and tasks

@@ -1,0 +1,79 @@
+"""The flags' spans of runs: a run writes only the flags that are new or changed and closes the
+ones that no longer hold (sql/raw/validation.sql); the flags that still hold are not written again."""
+
+from __future__ import annotations
+
+import duckdb
+
+from pipelines import db
+
+# the columns of a flag that are not what it says (the run that wrote it, its span, its number)
+SPAN = ("run_id", "until_run_id", "flag_id")
+
+
+def _values(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """The columns that say what a flag is, with their types: every column of `violations` but SPAN."""
+    return [r for r in con.execute(
+        "select column_name, data_type from duckdb_columns() where database_name = current_database() "
+        "and schema_name = 'main' and table_name = 'violations' order by column_index").fetchall()
+        if r[0] not in SPAN]
+
+
+def close(con: duckdb.DuckDBPyConnection, run_id: int, where: str) -> None:
+    """Close the flags that hold (written before run_id) and match `where`: they held up to the run before."""
+    con.execute(f"update violations set until_run_id = {int(run_id) - 1} "
+                f"where until_run_id is null and run_id < {int(run_id)} and ({where})")
+
+
+def held(con: duckdb.DuckDBPyConnection, run_id: int, where: str) -> list[tuple[str, int]]:
+    """(rule id, flags) of the flags that hold from before run_id and match `where`."""
+    return con.execute(f"select rule_id, count(*) from violations where until_run_id is null "
+                       f"and run_id < {int(run_id)} and ({where}) group by all").fetchall()
+
+
+def settle(con: duckdb.DuckDBPyConnection, new: str, run_id: int, where: str) -> None:
+    """Make the flags that hold and match `where` equal to the table `new` (a flag's values, by
+    name): those found again unchanged are kept as they are, the others closed, and only the new
+    or changed ones written by run_id.
+
+    Equal flags pair one to one (the n-th copy with the n-th copy), so duplicates count as often as
+    they occur; a pair is found by a hash of the values and confirmed on every value.
+    """
+    typed = _values(con)
+    cols = [c for c, _ in typed]
+    h = f"hash({', '.join(cols)})"
+    # the new values in the table's types (a hash depends on the type)
+    cast = ", ".join(f"cast({c} as {t}) as {c}" for c, t in typed)
+    same = " and ".join(f"o.{c} is not distinct from n.{c}" for c in cols)
+    con.execute(f"""
+        create or replace temp table flag_pairs as
+        with o as (
+            select flag_id, {h} as h, row_number() over (partition by {h}) as k, {', '.join(cols)}
+            from violations where until_run_id is null and run_id < {int(run_id)} and ({where})
+        ),
+        n as (
+            select new_row, {h} as h, row_number() over (partition by {h}) as k, {', '.join(cols)}
+            from (select rowid as new_row, {cast} from {new})
+        )
+        select o.flag_id, n.new_row from o inner join n on o.h = n.h and o.k = n.k and {same}
+    """)
+    close(con, run_id, f"({where}) and flag_id not in (select flag_id from temp.flag_pairs)")
+    con.execute(f"""
+        insert into violations by name
+        select {int(run_id)} as run_id, {', '.join(cols)}, null::integer as until_run_id,
+            nextval('violation_ids') as flag_id
+        from {new} where rowid not in (select new_row from temp.flag_pairs)
+    """)
+    con.execute("drop table temp.flag_pairs")
+
+
+def prune(con: duckdb.DuckDBPyConnection, run_id: int, keep: int) -> None:
+    """Drop the flags that held for none of the latest `keep` runs (their counts stay in validation_runs)."""
+    con.execute(f"delete from violations where until_run_id <= {int(run_id) - int(keep)}")
+    con.execute(f"update validation_runs set flags_kept = false where run_id <= {int(run_id) - int(keep)} "
+                "and flags_kept")
+
+
+def literal_list(values) -> str:
+    """Texts as an SQL list of literals."""
+    return ", ".join(db.literal(v) for v in values) or "''"
