@@ -36,31 +36,38 @@ def settle(con: duckdb.DuckDBPyConnection, new: str, run_id: int, where: str) ->
     name): those found again unchanged are kept as they are, the others closed, and only the new
     or changed ones written by run_id.
 
-    Equal flags pair one to one (the n-th copy with the n-th copy), so duplicates count as often as
-    they occur; a pair is found by a hash of the values and confirmed on every value.
+    Equal flags pair one to one: a flag found twice (a duplicated record) holds twice, and a copy
+    less closes one of them.
     """
     typed = _values(con)
-    cols = [c for c, _ in typed]
-    h = f"hash({', '.join(cols)})"
-    # the new values in the table's types (a hash depends on the type)
+    cols = ", ".join(c for c, _ in typed)
+    same = " and ".join(f"o.{c} is not distinct from n.{c}" for c, _ in typed)
+    # the new values in the table's types, so that equal values compare equal
     cast = ", ".join(f"cast({c} as {t}) as {c}" for c, t in typed)
-    same = " and ".join(f"o.{c} is not distinct from n.{c}" for c in cols)
     con.execute(f"""
         create or replace temp table flag_pairs as
-        with o as (
-            select flag_id, {h} as h, row_number() over (partition by {h}) as k, {', '.join(cols)}
-            from violations where until_run_id is null and run_id < {int(run_id)} and ({where})
-        ),
-        n as (
-            select new_row, {h} as h, row_number() over (partition by {h}) as k, {', '.join(cols)}
-            from (select rowid as new_row, {cast} from {new})
+        with o as (select flag_id, {cols} from violations
+                   where until_run_id is null and run_id < {int(run_id)} and ({where})),
+        n as (select rowid as new_row, {cast} from {new}),
+        equal as (select o.flag_id, n.new_row from o inner join n on {same}),
+        -- copies of one flag: each old copy is equal to each new one; number both and pair by number
+        copies as (
+            select *, min(new_row) over (partition by flag_id) as block from equal
+            where flag_id in (select flag_id from equal group by all having count(*) > 1)
+                or new_row in (select new_row from equal group by all having count(*) > 1)
         )
-        select o.flag_id, n.new_row from o inner join n on o.h = n.h and o.k = n.k and {same}
+        select flag_id, new_row from equal where flag_id not in (select flag_id from copies)
+        union all
+        select flag_id, new_row from (
+            select flag_id, new_row, dense_rank() over (partition by block order by flag_id) as i,
+                dense_rank() over (partition by block order by new_row) as j
+            from copies)
+        where i = j
     """)
     close(con, run_id, f"({where}) and flag_id not in (select flag_id from temp.flag_pairs)")
     con.execute(f"""
         insert into violations by name
-        select {int(run_id)} as run_id, {', '.join(cols)}, null::integer as until_run_id,
+        select {int(run_id)} as run_id, {cols}, null::integer as until_run_id,
             nextval('violation_ids') as flag_id
         from {new} where rowid not in (select new_row from temp.flag_pairs)
     """)
