@@ -8,7 +8,6 @@ import duckdb
 
 from pipelines import db, settings
 from pipelines.paths import EXPECTATIONS
-from pipelines.validate import flags
 from pipelines.validate.catalogue import Rule
 from pipelines.validate.messages import message_sql
 
@@ -60,8 +59,9 @@ def judged_sql(rule: Rule, as_of: dt.date, tasks: str | None = None) -> str:
     """
 
 
-def run(con: duckdb.DuckDBPyConnection, rule: Rule, run_id: int, as_of: dt.date) -> tuple[int, int]:
-    """Check one deadline rule and write its new or changed flags; return (records checked, violations)."""
+def run(con: duckdb.DuckDBPyConnection, rule: Rule, as_of: dt.date) -> tuple[int, int]:
+    """Check one deadline rule and add its flags to temp.new_flags (flags.gather); return (records
+    checked, violations)."""
     # the tasks mart is tasks_as_of(the data date): as of that date the rule reads it, not a recomputation
     mart = db.one(con, "select count(*) from duckdb_tables() where table_name = 'mart_tasks' "
                        "and schema_name = 'main' and database_name = current_database()")[0] and \
@@ -69,8 +69,9 @@ def run(con: duckdb.DuckDBPyConnection, rule: Rule, run_id: int, as_of: dt.date)
     con.execute(f"create or replace temp table judged as {judged_sql(rule, as_of, 'mart_tasks' if mart else None)}")
     checked, bad = db.one(con, "select count(*), count(*) filter (where is_violation) from judged")
     responsible = "department_code" if rule.responsible == "record" else f"'{rule.responsible}'"
+    # the rule's flags as judged now, gathered for flags.settle (run.run): unchanged ones are kept
     con.execute(f"""
-        create or replace temp table new_flags as
+        insert into temp.new_flags by name
         select
             '{rule.id}' as rule_id, '{rule.clause}' as clause, '{rule.kind}' as kind, '{rule.severity}' as severity,
             record_table, record_id, reg_no, {responsible} as department_code,
@@ -83,7 +84,4 @@ def run(con: duckdb.DuckDBPyConnection, rule: Rule, run_id: int, as_of: dt.date)
         where is_violation
     """)
     con.execute("drop table judged")
-    # the rule's flags as judged now; those unchanged since the previous run are kept, not rewritten
-    flags.settle(con, "temp.new_flags", run_id, f"rule_id = {db.literal(rule.id)}")
-    con.execute("drop table temp.new_flags")
     return checked, bad

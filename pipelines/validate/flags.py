@@ -19,6 +19,13 @@ def _values(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
         if r[0] not in SPAN]
 
 
+def gather(con: duckdb.DuckDBPyConnection) -> str:
+    """An empty temp.new_flags for the flags that rules find now (a flag's values); return its name."""
+    con.execute("create or replace temp table new_flags as select * exclude (run_id, until_run_id, flag_id) "
+                "from violations limit 0")
+    return "temp.new_flags"
+
+
 def close(con: duckdb.DuckDBPyConnection, run_id: int, where: str) -> None:
     """Close the flags that hold (written before run_id) and match `where`: they held up to the run before."""
     con.execute(f"update violations set until_run_id = {int(run_id) - 1} "

@@ -159,12 +159,18 @@ def run(con: duckdb.DuckDBPyConnection, rule_ids: list[str] | None = None, as_of
     con.begin()
     try:
         step = progress.stage if progress else (lambda what: None)
+        found = flags.gather(con)
         for rule in rules:
             if rule.kind == "deadline":
                 step(f"validate: {rule.id}")
                 t = time.perf_counter()
-                checked, bad = deadlines.run(con, rule, run_id, as_of)
+                checked, bad = deadlines.run(con, rule, as_of)
                 results[rule.id] = RuleResult(rule, checked, bad, time.perf_counter() - t)
+        # the deadline rules' flags as found now: those unchanged since the previous run are kept
+        step("validate: deadline flags")
+        flags.settle(con, found, run_id, "kind = 'deadline' and rule_id in ("
+                     f"{flags.literal_list(r.id for r in rules if r.kind == 'deadline')})")
+        con.execute(f"drop table {found}")
         suites = {r.suite for r in rules if r.kind != "deadline"}
         if suites:
             step("validate: starting Great Expectations")
