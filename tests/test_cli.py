@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -56,3 +58,17 @@ def test_ingest_prints_a_line_per_file_and_exit_codes(tmp_path, fixtures):
 def test_ingest_reports_unresolved_names(tmp_path, fixtures):
     r = CliRunner().invoke(main, ["ingest", str(fixtures / "edms_ru_cp1251.csv"), "--db", str(tmp_path / "t.db")])
     assert "Отдел цифровизации" in r.output
+
+
+@pytest.mark.parametrize(("args", "code", "out", "err"), [
+    (["--help"], 0, "ingest", ""),
+    (["ingest", "/nonexistent/export.csv"], 1, "", "файл не найден"),
+    (["no-such-command"], 2, "", "No such command"),
+])
+def test_the_command_leaves_with_its_code_and_every_line_printed(args, code, out, err, tmp_path):
+    # `tartip` ends with os._exit (no interpreter teardown): the code must still be the command's
+    # (click's usage error 2 included), and what it printed must reach the pipe
+    r = subprocess.run([sys.executable, "-m", "pipelines.cli", *args, *(["--db", str(tmp_path / "t.duckdb")]
+                        if args[0] == "ingest" else [])], capture_output=True, text=True, cwd=tmp_path)
+    assert r.returncode == code, r.stderr
+    assert out in r.stdout and err in r.stderr
