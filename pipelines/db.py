@@ -120,3 +120,8 @@ def render(sql: str, params: dict) -> str:
 def literal(text: str) -> str:
     """A text as an SQL string literal."""
     return "'" + text.replace("'", "''") + "'"
+
+
+def literal_list(texts) -> str:
+    """Texts as the items of an SQL `in (...)` list ('' when there are none, so that it matches nothing)."""
+    return ", ".join(literal(t) for t in texts) or "''"

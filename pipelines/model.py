@@ -183,7 +183,7 @@ def _core_scoped(con: duckdb.DuckDBPyConnection, after: int) -> None:
     main = _main_schema(con)
     fresh = {r[0] for r in con.execute(f"select distinct kind from {main}.load_log "
                                        f"where status = 'loaded' and load_id > {int(after)}").fetchall()}
-    registers = ", ".join(db.literal(src) for kind, src in _REGISTERS.items() if kind in fresh and src) or "''"
+    registers = db.literal_list(src for kind, src in _REGISTERS.items() if kind in fresh and src)
     con.execute(f"create or replace temp table affected as "
                 f"select distinct key_hash from {main}.raw_edms where load_id > {int(after)}")
     con.execute(f"create or replace temp table old_ids as select document_id from {main}.documents "

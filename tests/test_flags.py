@@ -26,8 +26,7 @@ def _flag(record_id: str, late: int = 1, rule_id: str = "R-1") -> dict:
 
 def _new(con: duckdb.DuckDBPyConnection, *found: dict) -> None:
     """temp.new_flags: the flags a rule found now (the columns not given are null)."""
-    con.execute("create or replace temp table new_flags as select * exclude (run_id, until_run_id, flag_id) "
-                "from violations limit 0")
+    flags.gather(con)
     for f in found:
         con.execute(f"insert into new_flags ({', '.join(f)}) values ({', '.join('?' * len(f))})", list(f.values()))
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import duckdb
 
-from pipelines import db
-
 # the columns of a flag that are not what it says (the run that wrote it, its span, its number)
 SPAN = ("run_id", "until_run_id", "flag_id")
 
@@ -21,7 +19,7 @@ def _values(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
 
 def gather(con: duckdb.DuckDBPyConnection) -> str:
     """An empty temp.new_flags for the flags that rules find now (a flag's values); return its name."""
-    con.execute("create or replace temp table new_flags as select * exclude (run_id, until_run_id, flag_id) "
+    con.execute(f"create or replace temp table new_flags as select * exclude ({', '.join(SPAN)}) "
                 "from violations limit 0")
     return "temp.new_flags"
 
@@ -86,8 +84,3 @@ def prune(con: duckdb.DuckDBPyConnection, run_id: int, keep: int) -> None:
     con.execute(f"delete from violations where until_run_id <= {int(run_id) - int(keep)}")
     con.execute(f"update validation_runs set flags_kept = false where run_id <= {int(run_id) - int(keep)} "
                 "and flags_kept")
-
-
-def literal_list(values) -> str:
-    """Texts as an SQL list of literals."""
-    return ", ".join(db.literal(v) for v in values) or "''"

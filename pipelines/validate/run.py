@@ -69,7 +69,7 @@ def _kept(con: duckdb.DuckDBPyConnection, doc: dict, rule_ids: list[str], run_id
 
     scope: the predicate of the records checked again (expectations.scope_sql; 'true': all, 'false': none).
     """
-    rules = (f"rule_id in ({flags.literal_list(rule_ids)}) "
+    rules = (f"rule_id in ({db.literal_list(rule_ids)}) "
              f"and record_table = {db.literal(doc['meta']['record_table'])}")
     if scope != "false":
         flags.close(con, run_id, f"{rules} and ({scope})")
@@ -169,7 +169,7 @@ def run(con: duckdb.DuckDBPyConnection, rule_ids: list[str] | None = None, as_of
         # the deadline rules' flags as found now: those unchanged since the previous run are kept
         step("validate: deadline flags")
         flags.settle(con, found, run_id, "kind = 'deadline' and rule_id in ("
-                     f"{flags.literal_list(r.id for r in rules if r.kind == 'deadline')})")
+                     f"{db.literal_list(r.id for r in rules if r.kind == 'deadline')})")
         con.execute(f"drop table {found}")
         suites = {r.suite for r in rules if r.kind != "deadline"}
         if suites:
@@ -199,7 +199,7 @@ def run(con: duckdb.DuckDBPyConnection, rule_ids: list[str] | None = None, as_of
             )
         keep = int(settings.load().get("validation", {}).get("keep_flag_runs", 0))
         if since is None and not rule_ids:  # a rule no longer in the catalogue holds no flag
-            flags.close(con, run_id, f"rule_id not in ({flags.literal_list(results)})")
+            flags.close(con, run_id, f"rule_id not in ({db.literal_list(results)})")
         if keep > 0:  # older runs keep their counts, not their flags
             flags.prune(con, run_id, keep)
         if done is not None:
