@@ -256,13 +256,42 @@ def _mart_tasks_scoped(con: duckdb.DuckDBPyConnection, since: int, old_date) -> 
         con.execute(f"create or replace table {main}.mart_tasks_delta as "
                     f"select cast({int(since)} as bigint) as after_load_id, task_id "
                     f"from {main}.mart_tasks where {redo} union select {int(since)}, task_id from temp.mart_new")
+        # the groups of daily_execution the re-measured rows counted in, before and after
+        con.execute(f"create or replace temp view measure_old as select * from {main}.mart_tasks where {redo}")
+        keys = ", ".join(DAILY_KEYS)
+        con.execute(f"create or replace temp table daily_keys as select distinct {keys} from ("
+                    f"select {keys} from daily_counts('measure_old') "
+                    f"union all select {keys} from daily_counts('mart_new'))")
         con.execute(f"delete from {main}.mart_tasks where {redo}")
         if old_date != new_date:
             con.execute(f"update {main}.mart_tasks set report_date = {d2}")
         con.execute(f"insert into {main}.mart_tasks select * from temp.mart_new")
     finally:
+        con.execute("drop view if exists temp.measure_old")
         for table in ("task_assignments", "status_history", "mart_new", "redo_tasks"):
             con.execute(f"drop table if exists temp.{table}")
+
+
+# the columns daily_counts (sql/marts/03_measure.sql) groups by, and how it makes them from a row of
+# the tasks mart (the same expressions: a group's rows are those that make its key)
+DAILY_KEYS = ("due_date", "org_name", "department_code", "block_code", "source", "meeting_type", "counts_in_total")
+_FROM_MART = {"org_name": "coalesce(d.org_name, '')", "meeting_type": "coalesce(d.meeting_type, '')"}
+_SAME_KEYS = " and ".join(f"k.{c} is not distinct from d.{c}" for c in DAILY_KEYS)
+_SAME_MART_KEYS = " and ".join(f"k.{c} is not distinct from {_FROM_MART.get(c, 'd.' + c)}" for c in DAILY_KEYS)
+
+
+def _daily_scoped(con: duckdb.DuckDBPyConnection, new_date) -> None:
+    """Count again the groups of daily_execution that the scoped tasks mart changed (temp.daily_keys);
+    the others only move to the new report date."""
+    d2 = f"date '{new_date}'"
+    try:
+        con.execute(f"create temp view daily_src as select * from mart_tasks as d "
+                    f"semi join daily_keys as k on {_SAME_MART_KEYS}")
+        con.execute(f"delete from daily_execution as d using daily_keys as k where {_SAME_KEYS}")
+        con.execute(f"update daily_execution set report_date = {d2} where report_date is distinct from {d2}")
+        con.execute("insert into daily_execution by name select * from daily_counts('daily_src')")
+    finally:
+        con.execute("drop view if exists temp.daily_src")
 
 
 def build(con: duckdb.DuckDBPyConnection, directory: org.Directory, since: int | None = None,
@@ -295,16 +324,22 @@ def build(con: duckdb.DuckDBPyConnection, directory: org.Directory, since: int |
         old_date = db.one(con, "select max(report_date) from mart_tasks")[0] \
             if since is not None and db.table_exists(con, "mart_tasks") else None
         params = settings.sql_params()
+        scoped = False  # the tasks mart moved forward in place: daily_execution follows it
         for path in sorted((SQL / "marts").glob("*.sql")):
             step(f"model: {path.stem}")
             if path.stem == "04_tasks" and old_date is not None \
                     and old_date <= (db.one(con, "select as_of from data_as_of")[0] or old_date.min):
                 _mart_tasks_scoped(con, since, old_date)
+                scoped = True
+                continue
+            if scoped and path.stem == "05_daily_execution":
+                _daily_scoped(con, db.one(con, "select as_of from data_as_of")[0])
                 continue
             con.execute(db.render(path.read_text(encoding="utf-8"), params))
             if path.stem == "04_tasks":  # a whole build: the publish stage rewrites the snapshot's tasks
                 con.execute("create or replace table mart_tasks_delta (after_load_id bigint, task_id varchar)")
-        con.execute("drop table if exists temp.old_ids")
+        for table in ("old_ids", "daily_keys"):
+            con.execute(f"drop table if exists temp.{table}")
         schema.apply_comments(con, missing_only=since is not None)
         rows = db.one(con, "select count(*) from task_assignments")[0]
         if done is not None:

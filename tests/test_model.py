@@ -119,6 +119,37 @@ def test_rebuilding_only_the_new_loads_documents_equals_a_full_rebuild(con, dire
     assert con.execute("select count(*) from duckdb_tables() where temporary").fetchone()[0] == 0
 
 
+@pytest.mark.parametrize("title", ["15.04.2025 12:00", "05.05.2025 12:00", "12.01.2026 09:00"],
+                         ids=["a-week-ends", "a-month-ends", "the-year-ends"])
+def test_a_later_export_moves_the_rolled_up_marts_as_a_full_build_does(con, directory, fixtures, tmp_path, title):
+    """A day's build counts again only the daily groups its re-measured tasks count in; with the data
+    date passing the end of a week, month or year, its daily_execution and the execution_summary rolled
+    up from it (rates, ranks, complete periods) equal a full build's."""
+    for name in ("edms_kk.xlsx", "protocols_ru.xlsx", "appeals_kk.xlsx"):
+        load.load_file(con, fixtures / name)
+    model.build(con, directory)
+    covered = con.execute("select max(load_id) from load_log").fetchone()[0]
+    lines = (fixtures / "edms_update.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    update = tmp_path / "edms_update.csv"
+    update.write_text(f"Сформирован: {title}\n" + "".join(lines[1:]), encoding="utf-8")
+    complete = "select count(*) from execution_summary where is_complete"
+    before = con.execute(complete).fetchone()[0]
+    load.load_file(con, update)
+    model.build(con, directory, since=covered)
+    redone, tasks = con.execute("select (select count(*) from mart_tasks_delta), count(distinct task_id) "
+                                "from mart_tasks").fetchone()
+    assert 0 < redone < tasks  # the mart moved forward in place, not built anew
+    assert con.execute(complete).fetchone()[0] > before  # the new date completed some periods
+    scoped = {t: sorted(con.execute(f"from {t}").fetchall(), key=repr) for t in ROLLED_UP}
+    model.build(con, directory)
+    for t in ROLLED_UP:
+        assert scoped[t] == sorted(con.execute(f"from {t}").fetchall(), key=repr), t
+    assert con.execute("select count(*) from duckdb_tables() where temporary").fetchone()[0] == 0
+
+
+ROLLED_UP = ("mart_tasks", "daily_execution", "execution_summary")
+
+
 def test_the_tasks_measured_again_after_an_incremental_build():
     """_REDO_TASKS lists every task whose measure may have moved between the two dates, and no other."""
     import duckdb

@@ -9,10 +9,15 @@ with edms_rows as (
 ),
 
 edms_cells as (
-    -- the responsible cell (or the department when no person is named), then co-executors
-    select *, coalesce(responsible, department) as cell, 0 as part from edms_rows
-    union all
-    select *, co_executors as cell, 1 as part from edms_rows where co_executors is not null
+    -- the responsible cell (or the department when no person is named), then co-executors; one
+    -- pass over the rows (a union of two reads made DuckDB store every wide row first)
+    select
+        r.*,
+        case p.part when 0 then coalesce(r.responsible, r.department) else r.co_executors end as cell,
+        p.part
+    from edms_rows as r
+    cross join (values (0), (1)) as p(part)
+    where p.part = 0 or r.co_executors is not null
 ),
 
 edms_executors as (
@@ -190,7 +195,9 @@ appeals as (
     left join name_map as m on m.cell = a.department
 ),
 
-all_executors as (
+all_executors as not materialized (
+    -- read twice (the narrow keys below, then the rows): computed twice rather than every wide row
+    -- stored in between (at 10M cards that store spilled to disk)
     select * from edms
     union all by name
     select * from protocols

@@ -1,10 +1,11 @@
 -- The measure: the one place where outcomes are counted and the on-time rate is formed
 -- (docs/measures.md states it in words). The dashboard, `tartip report`, the slides, the marts
--- and analysts (`tartip sql`) all call these three macros; nothing else counts outcomes.
+-- and analysts (`tartip sql`) all call these macros; nothing else counts outcomes.
 --
 --   task_measure(report_date)  each task row of tasks_as_of with the flags the counts use
 --   daily_counts(src)          those rows counted per term day, organisation, unit, source, meeting
 --   rates(...)                 the counts of a period rolled up per dimension, with rate and rank
+--   summary_rates(src, period) rates(...) of every period of one kind, in every dimension
 --
 -- Due: the term has come (term <= report date) and the task has an outcome (on time, late,
 --      overdue). A task executed before a term still ahead is not due yet: the current month
@@ -160,3 +161,12 @@ select
     *,
     coalesce(period_end < report_date, false) as is_complete
 from final;
+
+-- summary_rates(src, period): the rows of one kind of period, every dimension, from a daily_counts
+-- table (execution_summary holds those of every kind).
+create or replace macro summary_rates(src, period) as table
+select * from rates(src := src, period := period, dim := 'all')
+union all by name select * from rates(src := src, period := period, dim := 'department')
+union all by name select * from rates(src := src, period := period, dim := 'block')
+union all by name select * from rates(src := src, period := period, dim := 'source')
+union all by name select * from rates(src := src, period := period, dim := 'meeting_type');
