@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _HEADER_NOISE = re.compile(r"[.:*(),]|№|\bno\b|\bn\b|\bnr\b")
 _SPACES = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=4096)  # every field's aliases are normalised again for each header cell it is matched to
 def normalise_header(text: object) -> str:
     """Lower-case a header cell and drop dots, "№"/"N"/"No", line breaks and extra spaces."""
     s = str(text or "").lower().replace("ё", "е").replace("\u00a0", " ")

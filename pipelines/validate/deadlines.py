@@ -61,16 +61,20 @@ def judged_sql(rule: Rule, as_of: dt.date, tasks: str | None = None) -> str:
 
 def run(con: duckdb.DuckDBPyConnection, rule: Rule, as_of: dt.date) -> tuple[int, int]:
     """Check one deadline rule and add its flags to temp.new_flags (flags.gather); return (records
-    checked, violations)."""
+    checked, violations).
+
+    The judged records are not stored: they are counted, and only the violations are formatted
+    into flags (storing every record with its texts cost more than judging them).
+    """
     # the tasks mart is tasks_as_of(the data date): as of that date the rule reads it, not a recomputation
     mart = db.one(con, "select count(*) from duckdb_tables() where table_name = 'mart_tasks' "
                        "and schema_name = 'main' and database_name = current_database()")[0] and \
         db.one(con, "select as_of from data_as_of")[0] == as_of
-    con.execute(f"create or replace temp table judged as {judged_sql(rule, as_of, 'mart_tasks' if mart else None)}")
-    checked, bad = db.one(con, "select count(*), count(*) filter (where is_violation) from judged")
+    judged = judged_sql(rule, as_of, "mart_tasks" if mart else None)
+    checked = db.one(con, f"select count(*) from ({judged})")[0]
     responsible = "department_code" if rule.responsible == "record" else f"'{rule.responsible}'"
     # the rule's flags as judged now, gathered for flags.settle (run.run): unchanged ones are kept
-    con.execute(f"""
+    bad = db.one(con, f"""
         insert into temp.new_flags by name
         select
             '{rule.id}' as rule_id, '{rule.clause}' as clause, '{rule.kind}' as kind, '{rule.severity}' as severity,
@@ -80,8 +84,7 @@ def run(con: duckdb.DuckDBPyConnection, rule: Rule, as_of: dt.date) -> tuple[int
             {message_sql(rule, 'kk')} as message_kk, {message_sql(rule, 'ru')} as message_ru,
             {message_sql(rule, 'en')} as message_en,
             source_file, sheet, row_no, coalesce(org_name, '') as org_name
-        from (select *, null::varchar as expected_value, null::varchar as actual_value from judged)
+        from (select *, null::varchar as expected_value, null::varchar as actual_value from ({judged}))
         where is_violation
-    """)
-    con.execute("drop table judged")
+    """)[0]
     return checked, bad
