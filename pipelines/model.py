@@ -276,18 +276,21 @@ def _mart_tasks_scoped(con: duckdb.DuckDBPyConnection, since: int, old_date) -> 
 # the tasks mart (the same expressions: a group's rows are those that make its key)
 DAILY_KEYS = ("due_date", "org_name", "department_code", "block_code", "source", "meeting_type", "counts_in_total")
 _FROM_MART = {"org_name": "coalesce(d.org_name, '')", "meeting_type": "coalesce(d.meeting_type, '')"}
-_SAME_KEYS = " and ".join(f"k.{c} is not distinct from d.{c}" for c in DAILY_KEYS)
+SAME_KEYS = " and ".join(f"k.{c} is not distinct from d.{c}" for c in DAILY_KEYS)
 _SAME_MART_KEYS = " and ".join(f"k.{c} is not distinct from {_FROM_MART.get(c, 'd.' + c)}" for c in DAILY_KEYS)
 
 
-def _daily_scoped(con: duckdb.DuckDBPyConnection, new_date) -> None:
+def _daily_scoped(con: duckdb.DuckDBPyConnection, since: int, new_date) -> None:
     """Count again the groups of daily_execution that the scoped tasks mart changed (temp.daily_keys);
-    the others only move to the new report date."""
+    the others only move to the new report date. daily_execution_delta lists those groups for the
+    publish stage."""
     d2 = f"date '{new_date}'"
+    con.execute(f"create or replace table daily_execution_delta as "
+                f"select cast({int(since)} as bigint) as after_load_id, * from temp.daily_keys")
     try:
         con.execute(f"create temp view daily_src as select * from mart_tasks as d "
                     f"semi join daily_keys as k on {_SAME_MART_KEYS}")
-        con.execute(f"delete from daily_execution as d using daily_keys as k where {_SAME_KEYS}")
+        con.execute(f"delete from daily_execution as d using daily_keys as k where {SAME_KEYS}")
         con.execute(f"update daily_execution set report_date = {d2} where report_date is distinct from {d2}")
         con.execute("insert into daily_execution by name select * from daily_counts('daily_src')")
     finally:
@@ -333,11 +336,15 @@ def build(con: duckdb.DuckDBPyConnection, directory: org.Directory, since: int |
                 scoped = True
                 continue
             if scoped and path.stem == "05_daily_execution":
-                _daily_scoped(con, db.one(con, "select as_of from data_as_of")[0])
+                _daily_scoped(con, since, db.one(con, "select as_of from data_as_of")[0])
                 continue
             con.execute(db.render(path.read_text(encoding="utf-8"), params))
-            if path.stem == "04_tasks":  # a whole build: the publish stage rewrites the snapshot's tasks
+            # a whole build: the publish stage rewrites the snapshot's tasks and daily counts
+            if path.stem == "04_tasks":
                 con.execute("create or replace table mart_tasks_delta (after_load_id bigint, task_id varchar)")
+            if path.stem == "05_daily_execution":
+                con.execute("create or replace table daily_execution_delta as select null::bigint as after_load_id, "
+                            f"{', '.join(DAILY_KEYS)} from daily_execution limit 0")
         for table in ("old_ids", "daily_keys"):
             con.execute(f"drop table if exists temp.{table}")
         schema.apply_comments(con, missing_only=since is not None)

@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines import db, schema, settings
+from pipelines.model import SAME_KEYS
 from pipelines.paths import SQL
 
 
@@ -61,8 +62,10 @@ BY_DOCUMENT = {
     "status_history": "task_id not like 'edms/%' or task_id in (select document_id from pub_changed_ids)",
 }
 # the tasks mart: the tasks the model measured again (mart_tasks_delta, when it covers the loads
-# after the previous snapshot's) are replaced; the others only move to the new report date
+# after the previous snapshot's) are replaced; the others only move to the new report date. The
+# same for the daily counts: the groups the model counted again (daily_execution_delta).
 BY_TASK = {"tasks": "task_id in (select task_id from main.mart_tasks_delta)"}
+BY_GROUP = {"daily_execution": "daily_execution_delta"}
 _CREATE = re.compile(r"^create\s+table\s+pub\.(\w+)\s+as\s+(.*)$", re.IGNORECASE | re.DOTALL)
 
 
@@ -102,6 +105,8 @@ def _delta_sql(con: duckdb.DuckDBPyConnection, sql: str) -> str | None:
     run = int(run) if run is not None else None
     by_task = bool(db.one(con, "select count(*) from main.mart_tasks_delta where after_load_id = ?",
                           [prev[0]])[0]) if db.table_exists(con, "mart_tasks_delta") else False
+    by_group = {t for t, delta in BY_GROUP.items() if db.table_exists(con, delta) and db.one(
+        con, f"select count(*) from main.{delta} where after_load_id = ?", [prev[0]])[0]}
     for st in _statements(sql):
         m = _CREATE.match(st)
         if not m:
@@ -122,6 +127,12 @@ def _delta_sql(con: duckdb.DuckDBPyConnection, sql: str) -> str | None:
                     f"update pub.{m[1]} set report_date = (select max(report_date) from main.mart_tasks) "
                     f"where report_date is distinct from (select max(report_date) from main.mart_tasks)",
                     f"insert into pub.{m[1]} select * from ({m[2]}) where {BY_TASK[m[1]]}"]
+        elif m[1] in by_group:
+            delta, same = f"main.{BY_GROUP[m[1]]}", SAME_KEYS
+            out += [f"delete from pub.{m[1]} as d using {delta} as k where {same}",
+                    f"update pub.{m[1]} set report_date = (select max(report_date) from main.{m[1]}) "
+                    f"where report_date is distinct from (select max(report_date) from main.{m[1]})",
+                    f"insert into pub.{m[1]} select * from ({m[2]}) as d semi join {delta} as k on {same}"]
         else:
             out.append(f"create or replace table pub.{m[1]} as {m[2]}")
     out += ["drop table temp.pub_changed", "drop table temp.pub_changed_ids"]

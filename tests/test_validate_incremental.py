@@ -271,11 +271,16 @@ def test_the_tasks_mart_moved_forward_equals_a_full_build(incremental, tmp_path)
                               "from mart_tasks")[0]
     assert 0 < redone < total / 2
     assert table(full, "select count(*) from mart_tasks_delta") == [(0,)]
+    # the daily counts: only the groups of the tasks measured again were counted again
+    groups, total = table(db, "select (select count(*) from daily_execution_delta), count(*) from daily_execution")[0]
+    assert 0 < groups < total
+    assert table(full, "select count(*) from daily_execution_delta") == [(0,)]
     for sql in ("select * from mart_tasks", "select * from daily_execution", "select * from execution_summary",
                 "select * from load_dates"):
         assert table(db, sql) == table(full, sql), sql
-    # the snapshot's tasks, updated in place, equal those written anew
-    for sql in ("select * from tasks", "select * from overdue_tasks"):
+    # the snapshot's tasks and daily counts, updated in place, equal those written anew
+    for sql in ("select * from tasks", "select * from overdue_tasks", "select * from daily_execution",
+                "select * from execution_summary"):
         assert table(publish.public_path(db), sql) == table(publish.public_path(full), sql), sql
 
 
