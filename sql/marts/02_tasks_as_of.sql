@@ -156,6 +156,21 @@ classified as (
     from facts
 ),
 
+judged_once as not materialized (
+    -- whether a single term judges the row (most rows), else it is periodic or not judged
+    select
+        *,
+        coalesce(not_judged_reason is null
+                 and (periodicity is null or periodicity = 'once' or set_due is not null), false) as is_single
+    from classified
+),
+
+classified_other as materialized (
+    -- the rows no single term judges (periodic, not judged): the few that the steps below read
+    -- again, stored apart so that the wide rows are read once, not once per step
+    select * exclude (is_single) from judged_once where not is_single
+),
+
 single_terms as (
     select
         f.*,
@@ -165,17 +180,15 @@ single_terms as (
             when f.source = 'appeal' then w.date
             else cast(f.assigned_date + interval ({default_cd}) day as date)
         end as term_date
-    from classified as f
+    from (select * exclude (is_single) from judged_once where is_single) as f
     left join calendar as a on a.date = f.assigned_date
     left join calendar as u on u.wd_index = a.wd_index + {urgent_wd} and u.is_working_day
     left join calendar as w on w.wd_index = a.wd_index + {appeal_wd} and w.is_working_day
-    where f.not_judged_reason is null
-        and (f.periodicity is null or f.periodicity = 'once' or f.set_due is not null)
 ),
 
-periodic_tasks as (
+periodic_tasks as materialized (
     select *
-    from classified
+    from classified_other
     where not_judged_reason is null and set_due is null
         and periodicity in ('weekly', 'monthly', 'quarterly', 'half_year', 'yearly')
 ),
@@ -307,7 +320,7 @@ not_judged as (
         cast(null as date) as effective_due,
         cast(null as date) as occurrence_executed,
         'not_judged' as fixed_outcome
-    from classified as c
+    from classified_other as c
     where c.not_judged_reason is not null
         or (c.assignment_id in (select p.assignment_id from periodic_tasks as p)
             and c.assignment_id not in (select n.assignment_id from periodic_numbered as n))
