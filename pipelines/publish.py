@@ -84,6 +84,19 @@ def _statements(sql: str) -> tuple[str, ...]:
                   for st in _parser().extract_statements(sql))
 
 
+def _covers(con: duckdb.DuckDBPyConnection, delta: str, load_id: int) -> bool:
+    """Whether the model's delta table (mart_tasks_delta, daily_execution_delta) lists what its
+    build changed after load `load_id` (the previous snapshot's): then the snapshot can follow it."""
+    return db.table_exists(con, delta) and bool(
+        db.one(con, f"select count(*) from main.{delta} where after_load_id = ?", [load_id])[0])
+
+
+def _move_date(table: str, source: str) -> str:
+    """The statement that gives the rows of pub.<table> kept as they were the report date of main.<source>."""
+    new = f"(select max(report_date) from main.{source})"
+    return f"update pub.{table} set report_date = {new} where report_date is distinct from {new}"
+
+
 def _delta_sql(con: duckdb.DuckDBPyConnection, sql: str) -> str | None:
     """The statements that bring the attached copy of the previous snapshot (`pub`) up to date,
     or None when it cannot be updated (built from another model, or not by this code)."""
@@ -103,10 +116,8 @@ def _delta_sql(con: duckdb.DuckDBPyConnection, sql: str) -> str | None:
         con, "select count(*) from duckdb_columns() where database_name = 'pub' and table_name = 'violations' "
              "and column_name = 'flag_id'")[0] else None
     run = int(run) if run is not None else None
-    by_task = bool(db.one(con, "select count(*) from main.mart_tasks_delta where after_load_id = ?",
-                          [prev[0]])[0]) if db.table_exists(con, "mart_tasks_delta") else False
-    by_group = {t for t, delta in BY_GROUP.items() if db.table_exists(con, delta) and db.one(
-        con, f"select count(*) from main.{delta} where after_load_id = ?", [prev[0]])[0]}
+    by_task = _covers(con, "mart_tasks_delta", prev[0])
+    by_group = {t for t, delta in BY_GROUP.items() if _covers(con, delta, prev[0])}
     for st in _statements(sql):
         m = _CREATE.match(st)
         if not m:
@@ -123,16 +134,12 @@ def _delta_sql(con: duckdb.DuckDBPyConnection, sql: str) -> str | None:
             out += [f"delete from pub.{m[1]} where {BY_DOCUMENT[m[1]]}",
                     f"insert into pub.{m[1]} select * from ({m[2]}) where {BY_DOCUMENT[m[1]]}"]
         elif m[1] in BY_TASK and by_task:
-            out += [f"delete from pub.{m[1]} where {BY_TASK[m[1]]}",
-                    f"update pub.{m[1]} set report_date = (select max(report_date) from main.mart_tasks) "
-                    f"where report_date is distinct from (select max(report_date) from main.mart_tasks)",
+            out += [f"delete from pub.{m[1]} where {BY_TASK[m[1]]}", _move_date(m[1], "mart_tasks"),
                     f"insert into pub.{m[1]} select * from ({m[2]}) where {BY_TASK[m[1]]}"]
         elif m[1] in by_group:
-            delta, same = f"main.{BY_GROUP[m[1]]}", SAME_KEYS
-            out += [f"delete from pub.{m[1]} as d using {delta} as k where {same}",
-                    f"update pub.{m[1]} set report_date = (select max(report_date) from main.{m[1]}) "
-                    f"where report_date is distinct from (select max(report_date) from main.{m[1]})",
-                    f"insert into pub.{m[1]} select * from ({m[2]}) as d semi join {delta} as k on {same}"]
+            delta = f"main.{BY_GROUP[m[1]]}"
+            out += [f"delete from pub.{m[1]} as d using {delta} as k where {SAME_KEYS}", _move_date(m[1], m[1]),
+                    f"insert into pub.{m[1]} select * from ({m[2]}) as d semi join {delta} as k on {SAME_KEYS}"]
         else:
             out.append(f"create or replace table pub.{m[1]} as {m[2]}")
     out += ["drop table temp.pub_changed", "drop table temp.pub_changed_ids"]

@@ -156,7 +156,7 @@ classified as (
     from facts
 ),
 
-judged_once as not materialized (
+term_kinds as not materialized (
     -- whether a single term judges the row (most rows), else it is periodic or not judged
     select
         *,
@@ -168,7 +168,7 @@ judged_once as not materialized (
 classified_other as materialized (
     -- the rows no single term judges (periodic, not judged): the few that the steps below read
     -- again, stored apart so that the wide rows are read once, not once per step
-    select * exclude (is_single) from judged_once where not is_single
+    select * exclude (is_single) from term_kinds where not is_single
 ),
 
 single_terms as (
@@ -180,7 +180,7 @@ single_terms as (
             when f.source = 'appeal' then w.date
             else cast(f.assigned_date + interval ({default_cd}) day as date)
         end as term_date
-    from (select * exclude (is_single) from judged_once where is_single) as f
+    from (select * exclude (is_single) from term_kinds where is_single) as f
     left join calendar as a on a.date = f.assigned_date
     left join calendar as u on u.wd_index = a.wd_index + {urgent_wd} and u.is_working_day
     left join calendar as w on w.wd_index = a.wd_index + {appeal_wd} and w.is_working_day
