@@ -1,4 +1,5 @@
-"""Connections: the pace of DuckDB's compaction of deleted rows (db.pace_vacuum)."""
+"""Connections: setting up the schema once (db.init), the pace of DuckDB's compaction of deleted rows
+(db.pace_vacuum)."""
 
 from __future__ import annotations
 
@@ -76,3 +77,29 @@ def test_a_writing_connection_starts_with_the_pace_set(tmp_path):
         assert _vacuum_setting(c) == 100
     finally:
         c.close()
+
+
+def _views(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {r[0] for r in con.execute("select view_name from duckdb_views() where not internal").fetchall()}
+
+
+def test_init_runs_again_only_when_its_sql_changed(tmp_path, monkeypatch):
+    """A database set up from the same SQL is not set up again; a change of that SQL, or a database
+    without the digest (older code), is."""
+    path = tmp_path / "s.duckdb"
+    with duckdb.connect(str(path)) as con:
+        db.init(con)
+        assert "stg_edms" in _views(con)
+        con.execute("drop view stg_edms")  # a sign that a second init did not run
+        db.init(con)
+        assert "stg_edms" not in _views(con)
+        statements = db.schema_sql()
+        monkeypatch.setattr(db, "schema_sql", lambda: statements[:-1] + [statements[-1] + "\n-- changed"])
+        db.init(con)  # the SQL changed: every statement runs again
+        assert "stg_edms" in _views(con)
+        con.execute("drop view stg_edms")
+        monkeypatch.undo()
+        con.execute("delete from pipeline_state where stage = 'schema'")  # set up by older code
+        db.init(con)
+        assert "stg_edms" in _views(con)
+        assert con.execute("select count(*) from pipeline_state where stage = 'schema'").fetchall() == [(1,)]

@@ -3,7 +3,7 @@
 -- written in the same transaction as the stage's work, so after a crash the next
 -- `tartip ingest` / `tartip refresh` finds every stage that is behind and finishes it.
 create table if not exists pipeline_state (
-    stage varchar primary key,  -- model | validate | publish
+    stage varchar primary key,  -- schema | model | validate | publish
     load_id integer not null,
     inputs varchar not null,
     rows bigint,  -- model: task assignments; validate: violations
