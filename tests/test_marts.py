@@ -115,6 +115,20 @@ def test_rates_macro_equals_the_summary_for_any_range(loaded):
     assert one == [("all", 4)]  # a unit's filter counts its executor rows, T7's co-executor included
 
 
+def test_the_summary_is_every_single_period_and_dimension_call(loaded):
+    """execution_summary (one rates call over every kind of period and dimension) holds exactly the
+    rows of the twenty single calls, ranks included (a rank never mixes periods or dimensions)."""
+    singles = "select * from (" + " union all ".join(
+        f"select * from rates(period := '{p}', dim := '{d}')"
+        for p in ("week", "month", "quarter", "year")
+        for d in ("all", "department", "block", "source", "meeting_type")) + ")"
+    both = rows(loaded, f"select count(*) from ({singles}) as s")[0][0]
+    assert both == rows(loaded, "select count(*) from execution_summary")[0][0] > 20
+    for a, b in ((singles, "select * from execution_summary"), ("select * from execution_summary", singles)):
+        assert rows(loaded, f"select count(*) from ({a} except all {b})") == [(0,)]
+    assert rows(loaded, "select count(*) from execution_summary where rank > 1") != [(0,)]
+
+
 def test_average_lateness_is_null_without_late_tasks(loaded):
     (row,) = rows(loaded, "select late_count + overdue_count, avg_working_days_late from rates("
                           "date_from := date '2025-03-12', date_to := date '2025-03-12', "
