@@ -4,7 +4,8 @@
 --
 --   task_measure(report_date)  each task row of tasks_as_of with the flags the counts use
 --   daily_counts(src)          those rows counted per term day, organisation, unit, source, meeting
---   rates(...)                 the counts of periods rolled up per dimension, with rate and rank
+--   rates(...)                 the counts of a period rolled up per dimension, with rate and rank
+--   summary_rates(src, period) rates(...) of every period of one kind, in every dimension
 --
 -- Due: the term has come (term <= report date) and the task has an outcome (on time, late,
 --      overdue). A task executed before a term still ahead is not due yet: the current month
@@ -51,57 +52,39 @@ group by all;
 --   date_from/to   terms between these dates (null: no bound)
 --   period         'none' (the whole range) | 'week' | 'month' | 'quarter' | 'year'
 --   dim            'all' | 'department' | 'block' | 'source' | 'meeting_type'
---   periods, dims  several of them at once, in one pass over src (execution_summary: every kind of
---                  period in every dimension); when given they replace period / dim
 --   orgs, departments, blocks, sources, meeting_types   filters (empty list: all)
 -- Every row belongs to one organisation: figures of different organisations never add up.
 create or replace macro rates(
     src := 'daily_execution', date_from := null, date_to := null, period := 'none', dim := 'all',
-    orgs := [], departments := [], blocks := [], sources := [], meeting_types := [],
-    periods := [], dims := []
+    orgs := [], departments := [], blocks := [], sources := [], meeting_types := []
 ) as table
-with kinds as (
-    select p.period_kind, d.dimension
-    from unnest(if(len(periods) > 0, periods, [period])) as p(period_kind)
-    cross join unnest(if(len(dims) > 0, dims, [dim])) as d(dimension)
-),
-
-filtered as (
+with filtered as (
     select
-        r.*,
-        k.period_kind,
-        k.dimension,
-        case k.period_kind
-            when 'week' then cast(date_trunc('week', r.due_date) as date)
-            when 'month' then cast(date_trunc('month', r.due_date) as date)
-            when 'quarter' then cast(date_trunc('quarter', r.due_date) as date)
-            when 'year' then cast(date_trunc('year', r.due_date) as date)
-            else cast(date_from as date)
+        *,
+        case when period = 'none' then cast(date_from as date)
+             else cast(date_trunc(case when period = 'none' then 'year' else period end, due_date) as date)
         end as period_start,
-        case k.dimension
-            when 'department' then r.department_code
-            when 'block' then r.block_code
-            when 'source' then r.source
-            when 'meeting_type' then r.meeting_type
+        case dim
+            when 'department' then department_code
+            when 'block' then block_code
+            when 'source' then source
+            when 'meeting_type' then meeting_type
             else 'all'
         end as dimension_code
-    from query_table(src) as r
-    cross join kinds as k
-    where r.due_date is not null
-        and (date_from is null or r.due_date >= cast(date_from as date))
-        and (date_to is null or r.due_date <= cast(date_to as date))
-        and (len(orgs) = 0 or list_contains(orgs, r.org_name))
-        and (len(departments) = 0 or list_contains(departments, r.department_code))
-        and (len(blocks) = 0 or list_contains(blocks, r.block_code))
-        and (len(sources) = 0 or list_contains(sources, r.source))
-        and (len(meeting_types) = 0 or list_contains(meeting_types, r.meeting_type))
-        and (r.counts_in_total or k.dimension = 'department' or len(departments) > 0)
+    from query_table(src)
+    where due_date is not null
+        and (date_from is null or due_date >= cast(date_from as date))
+        and (date_to is null or due_date <= cast(date_to as date))
+        and (len(orgs) = 0 or list_contains(orgs, org_name))
+        and (len(departments) = 0 or list_contains(departments, department_code))
+        and (len(blocks) = 0 or list_contains(blocks, block_code))
+        and (len(sources) = 0 or list_contains(sources, source))
+        and (len(meeting_types) = 0 or list_contains(meeting_types, meeting_type))
+        and (counts_in_total or dim = 'department' or len(departments) > 0)
 ),
 
 grouped as (
     select
-        period_kind,
-        dimension,
         period_start,
         org_name,
         dimension_code,
@@ -117,7 +100,7 @@ grouped as (
         max(max_working_days_late) as max_working_days_late,
         coalesce(sum(extension_count), 0)::bigint as extension_count
     from filtered
-    where not (dimension = 'meeting_type' and dimension_code = '')
+    where not (dim = 'meeting_type' and dimension_code = '')
     group by all
 ),
 
@@ -129,17 +112,17 @@ named as (
         coalesce(dep.name_en, blk.block_name_en, l.name_en, g.dimension_code) as name_en
     from grouped as g
     left join departments as dep
-        on g.dimension = 'department' and dep.department_code = g.dimension_code
+        on dim = 'department' and dep.department_code = g.dimension_code
     left join (select distinct block_code, block_name_kk, block_name_ru, block_name_en from departments) as blk
-        on g.dimension = 'block' and blk.block_code = g.dimension_code
-    left join labels as l on l.kind = g.dimension and l.code = g.dimension_code
+        on dim = 'block' and blk.block_code = g.dimension_code
+    left join labels as l on l.kind = dim and l.code = g.dimension_code
 ),
 
 final as (
     select
-        period_kind,
+        period as period_kind,
         period_start,
-        case period_kind
+        case period
             when 'week' then period_start + 6
             when 'month' then last_day(period_start)
             when 'quarter' then last_day(cast(period_start + interval 2 month as date))
@@ -147,7 +130,7 @@ final as (
             else cast(date_to as date)
         end as period_end,
         org_name,
-        dimension,
+        dim as dimension,
         dimension_code,
         name_kk,
         name_ru,
@@ -164,10 +147,9 @@ final as (
         sum_working_days_late / nullif(late_count + overdue_count, 0) as avg_working_days_late,
         max_working_days_late,
         extension_count,
-        case when dimension in ('department', 'block') and dimension_code is not null and due_count > 0 then
+        case when dim in ('department', 'block') and dimension_code is not null and due_count > 0 then
             dense_rank() over (
-                partition by period_kind, dimension, org_name, period_start,
-                    dimension_code is not null and due_count > 0
+                partition by org_name, period_start, dimension_code is not null and due_count > 0
                 order by on_time_count / nullif(due_count, 0) desc
             )
         end as rank,
@@ -179,3 +161,12 @@ select
     *,
     coalesce(period_end < report_date, false) as is_complete
 from final;
+
+-- summary_rates(src, period): the rows of one kind of period, every dimension, from a daily_counts
+-- table (execution_summary holds those of every kind).
+create or replace macro summary_rates(src, period) as table
+select * from rates(src := src, period := period, dim := 'all')
+union all by name select * from rates(src := src, period := period, dim := 'department')
+union all by name select * from rates(src := src, period := period, dim := 'block')
+union all by name select * from rates(src := src, period := period, dim := 'source')
+union all by name select * from rates(src := src, period := period, dim := 'meeting_type');
