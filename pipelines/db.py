@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -30,8 +33,14 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
     # big loads, model builds and validation frames spill to disk instead
     limit = os.environ.get("TARTIP_MEMORY_LIMIT", "3GB")
     con = duckdb.connect(str(path), config={"memory_limit": limit})
+    _LIMITS[id(con)] = limit
     pace_vacuum(con)
     return con
+
+
+# the memory cap last set on each connection, as written: current_setting shows it rounded
+# ('3GB' reads '2.7 GiB', and setting that back gives 2.6 GiB), so a cap is restored from here
+_LIMITS: dict[int, str] = {}
 
 
 # Share of a table's rows that may be deleted-but-kept before a checkpoint compacts it (see
@@ -62,6 +71,40 @@ def pace_vacuum(con: duckdb.DuckDBPyConnection, database: str | None = None, at:
         due = any(n < (1 - at) * tables[i][2] for i, n in live)
     con.execute(f"set max_vacuum_tasks = {100 if due else 0}")
     return due
+
+
+@contextlib.contextmanager
+def memory_cap(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
+    """DuckDB works under `limit` (e.g. '2.5GB') inside the block, and under its cap before after it.
+
+    Lowering the cap makes DuckDB give back the cached blocks above it at once (written to the file
+    or spilled), so that Python's own memory can grow beside it without the process outgrowing
+    its budget.
+    """
+    shown = one(con, "select current_setting('memory_limit')")[0]
+    before = _LIMITS.get(id(con), shown)
+    if size_bytes(limit) >= size_bytes(shown):  # never raised (a smaller $TARTIP_MEMORY_LIMIT holds)
+        yield
+        return
+    con.execute(f"set memory_limit = {literal(limit)}")
+    _LIMITS[id(con)] = limit
+    try:
+        yield
+    finally:
+        con.execute(f"set memory_limit = {literal(before)}")
+        _LIMITS[id(con)] = before
+
+
+_UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12,
+          "KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
+
+
+def size_bytes(text: str) -> float:
+    """Bytes of a DuckDB memory size: '2.5GB' (as set) or '2.7 GiB' (as current_setting shows it)."""
+    m = re.fullmatch(r"\s*([\d.]+)\s*([A-Za-z]*)\s*", text)
+    if not m or m[2].upper() not in _UNITS:
+        raise ValueError(f"not a memory size / не размер памяти: {text!r}")
+    return float(m[1]) * _UNITS[m[2].upper()]
 
 
 def quote(name: str) -> str:

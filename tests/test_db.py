@@ -103,3 +103,31 @@ def test_init_runs_again_only_when_its_sql_changed(tmp_path, monkeypatch):
         db.init(con)
         assert "stg_edms" in _views(con)
         assert con.execute("select count(*) from pipeline_state where stage = 'schema'").fetchall() == [(1,)]
+
+
+def test_a_memory_cap_lowers_and_gives_back_the_cap_exactly(tmp_path, monkeypatch):
+    """memory_cap lowers DuckDB's cap inside the block and restores the one set before, not its rounded
+    display (setting back '2.7 GiB' gave 2.6, and every suite lowered the pipeline's cap again), and
+    never raises a smaller cap."""
+    def shown(c: duckdb.DuckDBPyConnection) -> str:
+        return c.execute("select current_setting('memory_limit')").fetchall()[0][0]
+
+    monkeypatch.setenv("TARTIP_MEMORY_LIMIT", "3GB")
+    con = db.connect(tmp_path / "m.duckdb")
+    start = shown(con)
+    for _ in range(3):
+        with db.memory_cap(con, "2.5GB"):
+            assert shown(con) == "2.3 GiB"
+            with db.memory_cap(con, "1GB"):
+                assert shown(con) == "953.6 MiB"
+            assert shown(con) == "2.3 GiB"
+    assert shown(con) == start == "2.7 GiB"
+    con.close()
+    monkeypatch.setenv("TARTIP_MEMORY_LIMIT", "300MB")
+    con = db.connect(tmp_path / "m.duckdb")
+    with db.memory_cap(con, "2.5GB"):
+        assert shown(con) == "286.1 MiB"
+    con.close()
+    assert db.size_bytes("2.5GB") == 2.5e9 and db.size_bytes("2.7 GiB") == 2.7 * 2**30
+    with pytest.raises(ValueError):
+        db.size_bytes("lots")

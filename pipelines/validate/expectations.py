@@ -114,16 +114,10 @@ def chunk_rows() -> int:
     return int(os.environ.get("TARTIP_GX_CHUNK_ROWS", "500000"))
 
 
-@contextlib.contextmanager
-def duckdb_yields_memory(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+def duckdb_yields_memory(con: duckdb.DuckDBPyConnection) -> contextlib.AbstractContextManager[None]:
     """While GX's pandas frames live, DuckDB works under a smaller cap ($TARTIP_GX_MEMORY_LIMIT,
     1 GB), spilling the rest, so that the two together stay within the process's budget."""
-    before = con.execute("select current_setting('memory_limit')").fetchall()[0][0]
-    con.execute(f"set memory_limit = {db.literal(os.environ.get('TARTIP_GX_MEMORY_LIMIT', '1GB'))}")
-    try:
-        yield
-    finally:
-        con.execute(f"set memory_limit = {db.literal(before)}")
+    return db.memory_cap(con, os.environ.get("TARTIP_GX_MEMORY_LIMIT", "1GB"))
 
 
 def frame_sql(doc: dict, where: str | None = None) -> str:
