@@ -38,8 +38,8 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
     return con
 
 
-# the memory cap last set on each connection, as written: current_setting shows it rounded
-# ('3GB' reads '2.7 GiB', and setting that back gives 2.6 GiB), so a cap is restored from here
+# the memory cap last set on each connection, as written: current_setting shows it cut to one
+# decimal ('3GB' reads '2.7 GiB', and setting that back gives 2.6 GiB), so a cap is restored from here
 _LIMITS: dict[int, str] = {}
 
 
@@ -82,7 +82,8 @@ def memory_cap(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
     its budget.
     """
     shown = one(con, "select current_setting('memory_limit')")[0]
-    before = _LIMITS.get(id(con), shown)
+    # a connection db.connect did not open: its cap as shown, half a last digit up (never lower)
+    before = _LIMITS.get(id(con)) or re.sub(r"[\d.]+", lambda m: f"{float(m[0]) + 0.05:.2f}", shown, count=1)
     if size_bytes(limit) >= size_bytes(shown):  # never raised (a smaller $TARTIP_MEMORY_LIMIT holds)
         yield
         return

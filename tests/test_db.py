@@ -128,6 +128,12 @@ def test_a_memory_cap_lowers_and_gives_back_the_cap_exactly(tmp_path, monkeypatc
     with db.memory_cap(con, "2.5GB"):
         assert shown(con) == "286.1 MiB"
     con.close()
+    plain = duckdb.connect(config={"memory_limit": "3GB"})  # not opened by db.connect: no drift either
+    for _ in range(3):
+        with db.memory_cap(plain, "1GB"):
+            assert shown(plain) == "953.6 MiB"
+        assert shown(plain) == "2.7 GiB"
+    plain.close()
     assert db.size_bytes("2.5GB") == 2.5e9 and db.size_bytes("2.7 GiB") == 2.7 * 2**30
     with pytest.raises(ValueError):
         db.size_bytes("lots")

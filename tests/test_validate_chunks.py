@@ -68,3 +68,29 @@ def test_the_data_docs_show_one_result_per_suite_summed_over_its_chunks(con, ing
     assert failed["DQ-KEY-UNIQUE"] >= 2
     pages = list(index.parent.glob("validations/*/*/*/*.html"))
     assert sorted(p.parent.parent.parent.name for p in pages) == sorted(stored)
+
+
+def test_suites_over_every_record_run_under_the_validation_cap(con, ingest, monkeypatch):
+    """A full run's suites see DuckDB under $TARTIP_VALIDATE_MEMORY_LIMIT (room for GX beside what the
+    model left cached), a day's scoped suites the connection's own cap; either way it is given back."""
+    ingest(*FILES)
+
+    def limit() -> str:
+        return con.execute("select current_setting('memory_limit')").fetchall()[0][0]
+
+    seen: list[str] = []
+    real = expectations.run_suite
+
+    def spy(*args, **kwargs):
+        seen.append(limit())
+        yield from real(*args, **kwargs)
+
+    monkeypatch.setattr(expectations, "run_suite", spy)
+    monkeypatch.setenv("TARTIP_VALIDATE_MEMORY_LIMIT", "2GB")
+    own = limit()
+    validation.run(con)
+    assert seen and set(seen) == {"1.8 GiB"} and limit() == own
+    seen.clear()
+    since = con.execute("select max(load_id) from load_log").fetchall()[0][0]
+    validation.run(con, since=since)
+    assert seen and set(seen) == {own} and limit() == own

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
@@ -128,6 +129,37 @@ def _check_suite(con: duckdb.DuckDBPyConnection, ctx, path: Path, results: dict[
             results[rid].checked += n
 
 
+def memory_limit() -> str:
+    """DuckDB's cap while the suites check every record ($TARTIP_VALIDATE_MEMORY_LIMIT, 2.5GB): below
+    the pipeline's 3 GB, so that GX (its import, its frames, what pandas keeps) has room beside the
+    blocks DuckDB still holds from the model build — the national peak came there, at 3.9 of the
+    4 GiB budget. An incremental run's suites check the new loads' records only: no cap."""
+    return os.environ.get("TARTIP_VALIDATE_MEMORY_LIMIT", "2.5GB")
+
+
+def _suites(con: duckdb.DuckDBPyConnection, docs_root: Path | None, since: int | None,
+            results: dict[str, RuleResult], run_id: int, prev_run: int | None, step) -> Path | None:
+    """Every GX suite (since: only the records of the loads after it, where a suite has a scope);
+    return the Data Docs index when docs_root asks for them."""
+    step("validate: starting Great Expectations")
+    ctx = expectations.context(docs_root)
+    if since is not None:
+        _scope(con, since)
+    for path in expectations.suite_files():
+        _check_suite(con, ctx, path, results, run_id, prev_run if since is not None else None, step,
+                     docs=docs_root is not None)
+    con.execute("drop table if exists temp.scope_documents")
+    if not docs_root:
+        return None
+    from pipelines.validate import docs_offline
+
+    step("validate: Data Docs")
+    ctx.build_data_docs()
+    index = docs_root / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+    docs_offline.localise(index.parent)
+    return index
+
+
 def run(con: duckdb.DuckDBPyConnection, rule_ids: list[str] | None = None, as_of: dt.date | None = None,
         docs_root: Path | None = None, done=None, progress=None,
         since: int | None = None) -> tuple[int, list[RuleResult], Path | None]:
@@ -141,6 +173,7 @@ def run(con: duckdb.DuckDBPyConnection, rule_ids: list[str] | None = None, as_of
     previous run's flags of the others (the deadline rules, which move with the data date, and
     the registers' suites always check everything).
     """
+    from pipelines import stages
 
     rules = catalogue.load()
     if rule_ids:
@@ -155,24 +188,6 @@ def run(con: duckdb.DuckDBPyConnection, rule_ids: list[str] | None = None, as_of
         since = None  # the previous run did not check every rule: nothing to carry
     run_at = dt.datetime.now()
     results: dict[str, RuleResult] = {r.id: RuleResult(r, 0, 0, 0.0) for r in rules}
-    with db.memory_cap(con, memory_limit()):
-        return _run(con, rules, results, run_id, prev_run, run_at, as_of, docs_root, done, progress, since,
-                    rule_ids)
-
-
-def memory_limit() -> str:
-    """DuckDB's cap while the rules run ($TARTIP_VALIDATE_MEMORY_LIMIT, 2.5GB): below the pipeline's
-    3 GB, so that GX (its import, its frames, what pandas keeps) has room beside the blocks DuckDB
-    still holds from the model build — the national peak came there, at 3.9 of the 4 GiB budget."""
-    return os.environ.get("TARTIP_VALIDATE_MEMORY_LIMIT", "2.5GB")
-
-
-def _run(con: duckdb.DuckDBPyConnection, rules: list[catalogue.Rule], results: dict[str, RuleResult], run_id: int,
-         prev_run: int | None, run_at: dt.datetime, as_of: dt.date, docs_root: Path | None, done, progress,
-         since: int | None, rule_ids: list[str] | None) -> tuple[int, list[RuleResult], Path | None]:
-    """run()'s transaction: every rule checked, its results and flags written, the stage recorded."""
-    from pipelines import stages
-
     docs_index = None
     con.begin()
     try:
@@ -191,21 +206,8 @@ def _run(con: duckdb.DuckDBPyConnection, rules: list[catalogue.Rule], results: d
         con.execute(f"drop table {found}")
         suites = {r.suite for r in rules if r.kind != "deadline"}
         if suites:
-            step("validate: starting Great Expectations")
-            ctx = expectations.context(docs_root)
-            if since is not None:
-                _scope(con, since)
-            for path in expectations.suite_files():
-                _check_suite(con, ctx, path, results, run_id, prev_run if since is not None else None, step,
-                             docs=docs_root is not None)
-            con.execute("drop table if exists temp.scope_documents")
-            if docs_root:
-                from pipelines.validate import docs_offline
-
-                step("validate: Data Docs")
-                ctx.build_data_docs()
-                docs_index = docs_root / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
-                docs_offline.localise(docs_index.parent)
+            with db.memory_cap(con, memory_limit()) if since is None else contextlib.nullcontext():
+                docs_index = _suites(con, docs_root, since, results, run_id, prev_run, step)
         for res in results.values():
             r = res.rule
             con.execute(
