@@ -33,14 +33,23 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
     # big loads, model builds and validation frames spill to disk instead
     limit = os.environ.get("TARTIP_MEMORY_LIMIT", "3GB")
     con = duckdb.connect(str(path), config={"memory_limit": limit})
-    _LIMITS[id(con)] = limit
+    _remember_limit(con, limit)
     pace_vacuum(con)
     return con
 
 
-# the memory cap last set on each connection, as written: current_setting shows it cut to one
-# decimal ('3GB' reads '2.7 GiB', and setting that back gives 2.6 GiB), so a cap is restored from here
-_LIMITS: dict[int, str] = {}
+# the memory cap last set on each connection, as written, with how DuckDB shows it: current_setting
+# cuts it to one decimal ('3GB' reads '2.7 GiB', and setting that back gives 2.6 GiB), so a cap is
+# restored from here (while the connection still shows the same: an id can serve a new connection)
+_LIMITS: dict[int, tuple[str, str]] = {}
+
+
+def _shown_limit(con: duckdb.DuckDBPyConnection) -> str:
+    return one(con, "select current_setting('memory_limit')")[0]
+
+
+def _remember_limit(con: duckdb.DuckDBPyConnection, limit: str) -> None:
+    _LIMITS[id(con)] = (limit, _shown_limit(con))
 
 
 # Share of a table's rows that may be deleted-but-kept before a checkpoint compacts it (see
@@ -81,19 +90,21 @@ def memory_cap(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
     or spilled), so that Python's own memory can grow beside it without the process outgrowing
     its budget.
     """
-    shown = one(con, "select current_setting('memory_limit')")[0]
-    # a connection db.connect did not open: its cap as shown, half a last digit up (never lower)
-    before = _LIMITS.get(id(con)) or re.sub(r"[\d.]+", lambda m: f"{float(m[0]) + 0.05:.2f}", shown, count=1)
+    shown = _shown_limit(con)
+    known, known_shown = _LIMITS.get(id(con), ("", ""))
+    # a cap set elsewhere: as shown, half a last digit up (never lower)
+    before = known if known_shown == shown else re.sub(
+        r"[\d.]+", lambda m: f"{float(m[0]) + 0.05:.2f}", shown, count=1)
     if size_bytes(limit) >= size_bytes(shown):  # never raised (a smaller $TARTIP_MEMORY_LIMIT holds)
         yield
         return
     con.execute(f"set memory_limit = {literal(limit)}")
-    _LIMITS[id(con)] = limit
+    _remember_limit(con, limit)
     try:
         yield
     finally:
         con.execute(f"set memory_limit = {literal(before)}")
-        _LIMITS[id(con)] = before
+        _remember_limit(con, before)
 
 
 _UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12,
