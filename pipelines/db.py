@@ -151,15 +151,15 @@ def init(con: duckdb.DuckDBPyConnection) -> None:
     pipeline_state's 'schema' row, written last): binding the views and macros again costs ~0.3 s
     of every command. A change of any of those files, or a database set up by older code, runs it.
     """
+    from pipelines import stages  # the digest is a row of pipeline_state, read and written as a stage's
+
     statements = schema_sql()
     digest = hashlib.sha256("\0".join([duckdb.__version__, *statements]).encode()).hexdigest()[:16]
-    if table_exists(con, "pipeline_state") and one(
-            con, "select count(*) from pipeline_state where stage = 'schema' and inputs = ?", [digest])[0]:
+    if table_exists(con, "pipeline_state") and stages.state(con, "schema") == stages.State(0, digest):
         return
     for sql in statements:
         con.execute(sql)
-    con.execute("insert or replace into pipeline_state values ('schema', 0, ?, null, current_timestamp)",
-                [digest])
+    stages.mark(con, "schema", stages.State(0, digest))
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
