@@ -4,8 +4,9 @@ PY := $(VENV)/bin/python
 TARTIP := $(VENV)/bin/tartip
 DB ?= data/tartip.duckdb
 DEMO ?= data/demo
+INBOX ?= data/inbox
 
-.PHONY: run install runtime-deps system-deps demo ingest serve test lint bench clean
+.PHONY: run install runtime-deps system-deps demo ingest serve watch test lint bench clean
 
 run: install runtime-deps demo ingest serve   ## install, load the demo year, start the dashboard
 
@@ -35,8 +36,12 @@ demo: install   ## write the 2025 demo exports of Otyrar district into $(DEMO)
 ingest: install   ## load the demo exports into $(DB)
 	$(TARTIP) ingest $(DEMO) --db $(DB)
 
-serve: install   ## dashboard on http://localhost:8501 (the demo users `make demo` wrote; see the README for real ones)
+serve: install   ## dashboard on http://localhost:8501 (the demo users `make demo` wrote; see the README for real ones), and the inbox $(INBOX) watched beside it
+	$(TARTIP) watch $(INBOX) --db $(DB) & watcher=$$!; trap 'kill $$watcher 2>/dev/null' EXIT INT TERM; \
 	$(TARTIP) serve --db $(DB) $(if $(wildcard $(DEMO)/users.toml),--users $(DEMO)/users.toml)
+
+watch: install   ## load every export put into $(INBOX) into $(DB), until Ctrl-C
+	$(TARTIP) watch $(INBOX) --db $(DB)
 
 lint: install
 	$(VENV)/bin/ruff check pipelines dashboards tests benchmarks

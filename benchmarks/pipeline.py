@@ -3,7 +3,9 @@
 Every figure is a whole command in a fresh process (wall seconds, peak RSS of the process tree's
 largest process), measured in the same run as its read_csv reference:
   day     a day's export (40 EDMS rows) on top of the loaded demo year, and the fresh year load;
-  region  a day's export (40 rows) on top of the region demo (200k cards);
+          then five day's exports dropped one by one into a running `tartip watch` (its inbox):
+          the seconds from the file's arrival to its snapshot published, median and range;
+  region  a day's export (40 rows) on top of the region demo (200k cards); the same via the inbox;
   1m      a 1M-row EDMS CSV (the first million cards of the national demo), whole ingest;
   national  the national demo (10M cards), first load, whole ingest, then a day's export on top.
 
@@ -14,12 +16,16 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import io
 import json
+import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,14 +71,15 @@ def read_csv(path: Path, work: Path, skip: int = 0) -> dict:
     return r
 
 
-def day_export(src: Path, out: Path, delimiter: str, title_lines: int, rows: int = 40) -> Path:
-    """A day's export: the header and `rows` cards of an export, every other one with a new status."""
+def day_export(src: Path, out: Path, delimiter: str, title_lines: int, rows: int = 40, skip: int = 0) -> Path:
+    """A day's export: the header and `rows` cards of an export (after the first `skip`), every
+    other one with a new status."""
     with open(src, encoding="utf-8-sig", newline="") as f:
         title = [next(f) for _ in range(title_lines)]
         reader = csv.reader(f, delimiter=delimiter)
         header = next(reader)
         status = header.index("Статус")
-        picked = [next(reader) for _ in range(rows)]
+        picked = [next(reader) for _ in range(skip + rows)][skip:]
     for i, row in enumerate(picked):
         if i % 2:
             row[status] = "На исполнении" if row[status] != "На исполнении" else "Исполнен"
@@ -100,6 +107,49 @@ def row(name: str, r: dict, ref: dict | None = None) -> None:
     print(f"{name:58} {r['seconds']:8.2f} {r['peak_mb']:9.0f} {vs}", flush=True)
 
 
+def watched(work: Path, db: Path, days: list[Path]) -> dict:
+    """Each day's file renamed into the inbox of a running `tartip watch` on db, one after the other:
+    the seconds until it is filed as loaded (its snapshot is then published), and the watcher's peak."""
+    inbox = work / "inbox"
+    shutil.rmtree(inbox, ignore_errors=True)
+    proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "watch", inbox, "--db", db], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        for line in proc.stdout:
+            if line.startswith("watching"):
+                break
+        else:
+            sys.exit(f"tartip watch did not start (exit {proc.wait()})")
+        seconds = []
+        for day in days:
+            done = inbox / "loaded" / dt.date.today().isoformat() / day.name
+            t = time.perf_counter()
+            os.replace(day, inbox / day.name)
+            while not done.exists():
+                if proc.poll() is not None:
+                    sys.exit(f"tartip watch stopped (exit {proc.returncode})")
+                time.sleep(0.01)
+            seconds.append(time.perf_counter() - t)
+        status = Path(f"/proc/{proc.pid}/status").read_text()
+        peak = int(next(x for x in status.splitlines() if x.startswith("VmHWM")).split()[1]) / 1024
+    finally:
+        proc.terminate()
+        proc.wait()
+    return {"seconds": statistics.median(seconds), "peak_mb": peak, "all": seconds}
+
+
+def bench_watch(work: Path, base: str, src: Path, delimiter: str, title_lines: int, ref: dict, what: str) -> None:
+    """Five day's exports through the inbox of a watcher on a copy of a loaded base."""
+    copy = fresh(work, f"{base}_watch")
+    for f in work.glob(f"{base}.*duckdb"):
+        shutil.copy(f, copy.with_name(f.name.replace(base, f"{base}_watch", 1)))
+    days = [day_export(src, work / f"{base}_watch_day{k}.csv", delimiter, title_lines, skip=40 * k)
+            for k in range(1, 6)]
+    r = watched(work, copy, days)
+    row(f"{what} + a day's export, via tartip watch (median of 5)", r, ref)
+    print(f"  each: {', '.join(f'{s:.2f}' for s in r['all'])} s")
+
+
 def bench_day(work: Path) -> None:
     """A day's export on top of the demo year, and the year loaded fresh."""
     demo = work / "demo"
@@ -117,6 +167,7 @@ def bench_day(work: Path) -> None:
     row("demo year + a day's export (40 rows): tartip ingest", r, ref)
     row("  bare read_csv of the day's file (reference)", ref)
     print(f"  day's export / fresh year load: {100 * r['seconds'] / year['seconds']:.0f} %")
+    bench_watch(work, "year", next(demo.glob("edms_2025_update_*.csv")), ",", 1, ref, "demo year")
 
 
 def bench_region(work: Path) -> None:
@@ -133,6 +184,7 @@ def bench_region(work: Path) -> None:
     row("region (200k cards): whole first load", first, read_csv(src, work))
     row("region + a day's export (40 rows): tartip ingest", r, ref)
     row("  bare read_csv of the day's file (reference)", ref)
+    bench_watch(work, "region", src, ";", 0, ref, "region")
 
 
 def national_csv(work: Path) -> Path:

@@ -76,6 +76,33 @@ def refresh(db_path: Path | None, org_file: Path | None, full: bool) -> None:
 
 
 @main.command()
+@click.argument("inbox", type=click.Path(file_okay=False, path_type=Path), default=paths.DATA / "inbox")
+@_db_option
+@click.option("--org", "org_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="Organisation directory (default: data/org/otyrar.toml).")
+@click.option("--poll", is_flag=True, help="Look at the folder every second instead of waiting for the "
+                                           "system's file events (a network share that sends none).")
+@click.option("--once", is_flag=True, help="Load what the inbox holds now, then stop (for cron).")
+def watch(inbox: Path, db_path: Path | None, org_file: Path | None, poll: bool, once: bool) -> None:
+    """Stay up and load every export put into INBOX (default: data/inbox), one by one.
+
+    The same load as `tartip ingest`, without its start-up for each file (Python, DuckDB and Great
+    Expectations are loaded once). A loaded file moves to INBOX/loaded/<date>/; a file that cannot
+    be read to INBOX/rejected/, beside NAME.error.txt with the reason. Copy or save a file into the
+    folder; a file still being written is taken once it is closed (or, with --poll, unchanged for 2 s).
+    Stop with Ctrl-C.
+
+    \b
+    Example:
+      tartip watch data/inbox --db data/tartip.duckdb
+      cp day_export.csv data/inbox/
+    """
+    from pipelines.watch import serve
+
+    serve(inbox, db_path or paths.default_db(), org_file or paths.DEFAULT_ORG, poll=poll, once=once)
+
+
+@main.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               default=paths.DATA / "demo", show_default=True, help="Folder to write into.")
 @click.option("--seed", type=int, default=42, show_default=True, help="Random seed.")

@@ -226,6 +226,14 @@ def preload() -> threading.Thread:
     return t
 
 
+def warm_up() -> None:
+    """Import Great Expectations and the validator its first run needs (a long-lived process: the
+    inbox watcher pays this once, before the first file)."""
+    _quiet()
+    importlib.import_module("great_expectations")
+    importlib.import_module("great_expectations.validator.v1_validator")
+
+
 def run_suite(ctx, con: duckdb.DuckDBPyConnection, path: Path, where: str | None = None,
               docs: bool = False) -> Iterator[list[Outcome]]:
     """Run one suite over its frame (a SQL query), chunk by chunk; yield an Outcome per expectation

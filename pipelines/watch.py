@@ -1,0 +1,203 @@
+"""The inbox: a process that stays up and loads every export dropped into a folder.
+
+A day's export copied into the inbox goes through the same `ingest.run` as `tartip ingest`, but
+Python, DuckDB and Great Expectations are loaded once, when the watcher starts, not for each file.
+Loaded files move to `loaded/<date>/`, files that cannot be read to `rejected/` beside a
+`<name>.error.txt` that says why; the database is never touched by a half-written file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import queue
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+import duckdb
+
+from pipelines import ingest
+from pipelines.readers import CSV_SUFFIXES, EXCEL_SUFFIXES
+
+LOADED, REJECTED = "loaded", "rejected"
+# a file seen only as created or modified (no close or rename event: network shares, polling)
+# is taken once it has not changed for this many seconds
+SETTLE_SECONDS = 2.0
+# another process holds the database (a `tartip ingest` run): try again after this many seconds
+BUSY_RETRY_SECONDS = 2.0
+
+
+def is_export(path: Path, inbox: Path) -> bool:
+    """An export file lying in the inbox itself: not in loaded/ or rejected/, not hidden, not an
+    office lock file (~$…) nor a file still being downloaded (.part, .crdownload, .tmp)."""
+    return (path.parent == inbox and path.suffix.lower() in CSV_SUFFIXES | EXCEL_SUFFIXES
+            and not path.name.startswith(("~$", ".")))
+
+
+def waiting(inbox: Path) -> list[Path]:
+    """The exports in the inbox now, oldest first."""
+    files = [p for p in inbox.iterdir() if p.is_file() and is_export(p, inbox)]
+    return sorted(files, key=lambda p: (p.stat().st_mtime_ns, p.name))
+
+
+def settled(path: Path, now: float | None = None) -> bool:
+    """True when nothing has written to the file for SETTLE_SECONDS."""
+    return (now or time.time()) - path.stat().st_mtime >= SETTLE_SECONDS
+
+
+def _free_name(folder: Path, name: str) -> Path:
+    """folder/name, or folder/stem.N.suffix when a file of that name is already there."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target, n = folder / name, 1
+    while target.exists():
+        p = Path(name)
+        target, n = folder / f"{p.stem}.{n}{p.suffix}", n + 1
+    return target
+
+
+def file_away(path: Path, inbox: Path, error: str | None = None, today: dt.date | None = None) -> Path:
+    """Move a file out of the inbox: to loaded/<date>/, or with error to rejected/ beside
+    <name>.error.txt holding the error (the file is never lost, and never taken twice)."""
+    if error is None:
+        target = _free_name(inbox / LOADED / (today or dt.date.today()).isoformat(), path.name)
+    else:
+        target = _free_name(inbox / REJECTED, path.name)
+        target.with_name(target.name + ".error.txt").write_text(
+            "Файл жүктелмеді / Файл не загружен:\n" + error.strip() + "\n", encoding="utf-8")
+    path.replace(target)
+    return target
+
+
+class Busy(Exception):
+    """Another process holds the database's write lock."""
+
+
+def _locked(e: Exception) -> bool:
+    """True for DuckDB's error when another process holds the database file."""
+    return isinstance(e, duckdb.IOException) and "lock" in str(e).lower()
+
+
+def _busy(what: str, echo: Callable[..., None]) -> None:
+    """Say that the database is busy and wait before trying again."""
+    echo(f"{what}: the database is busy (another load) / дерекқор бос емес / база занята — "
+         f"again in {BUSY_RETRY_SECONDS:.0f} s", err=True)
+    time.sleep(BUSY_RETRY_SECONDS)
+
+
+def take(path: Path, inbox: Path, db_path: Path, org_file: Path,
+         echo: Callable[..., None] = click.echo) -> Path:
+    """Load one file of the inbox with `ingest.run` and file it away; return where it went.
+
+    Raises Busy (the file stays) when another process writes the database.
+    """
+    errors: list[str] = []
+
+    def collect(message: str = "", err: bool = False) -> None:
+        if err:
+            errors.append(message)
+        echo(f"  {message}", err=err)
+
+    started = time.perf_counter()
+    try:
+        ok = ingest.run([path], db_path, org_file, echo=collect)
+    except Exception as e:  # a bug or a full disk: the file is kept aside with the trace, the watcher goes on
+        if _locked(e):
+            raise Busy(str(e)) from e
+        errors.append(traceback.format_exc())
+        ok = False
+    target = file_away(path, inbox, None if ok else "\n".join(errors) or "unknown error")
+    verdict = "loaded / жүктелді / загружен" if ok else "rejected / қабылданбады / отклонён"
+    echo(f"{path.name}: {verdict} in {time.perf_counter() - started:.1f} s -> {target.relative_to(inbox)}")
+    return target
+
+
+def _events(inbox: Path, inbox_queue: queue.Queue, poll: bool):
+    """A started watchdog observer that puts (path, complete) on the queue for every file event:
+    complete when the file was closed after writing or renamed into the inbox."""
+    from watchdog.events import FileSystemEventHandler
+    from watchdog.observers import Observer
+    from watchdog.observers.polling import PollingObserver
+
+    class Handler(FileSystemEventHandler):
+        def on_closed(self, event):
+            inbox_queue.put((Path(event.src_path), True))
+
+        def on_moved(self, event):
+            inbox_queue.put((Path(event.dest_path), True))
+
+        def on_created(self, event):
+            inbox_queue.put((Path(event.src_path), False))
+
+        def on_modified(self, event):
+            inbox_queue.put((Path(event.src_path), False))
+
+    observer = (PollingObserver(timeout=1) if poll else Observer())
+    observer.schedule(Handler(), str(inbox), recursive=False)
+    observer.start()
+    return observer
+
+
+def serve(inbox: Path, db_path: Path, org_file: Path, poll: bool = False, once: bool = False,
+          echo: Callable[..., None] = click.echo, stop: Callable[[], bool] = lambda: False) -> int:
+    """Watch the inbox and load each export put there until stopped (Ctrl-C, or stop() true);
+    once: load what the inbox holds now and return. Returns the number of files taken.
+
+    On start it finishes every stage that is behind (`tartip refresh`), which also loads Great
+    Expectations, so the first file is served as fast as the next ones.
+    """
+    inbox = inbox.resolve()
+    for sub in ("", LOADED, REJECTED):
+        (inbox / sub).mkdir(parents=True, exist_ok=True)
+    events: queue.Queue = queue.Queue()
+    observer = None if once else _events(inbox, events, poll)
+    echo(f"inbox / кіріс папка / входящая папка: {inbox} — starting")
+    while not stop():  # the stages a crash left behind, finished before the first file
+        try:
+            ingest.run([], db_path, org_file, echo=lambda m="", err=False: echo(f"  {m}", err=err))
+            break
+        except duckdb.IOException as e:
+            if not _locked(e):
+                raise
+            _busy("start", echo)
+    from pipelines.validate import expectations
+
+    expectations.warm_up()
+    # path -> complete (closed or renamed in); what lies there already is taken as it is
+    pending: dict[Path, bool] = {p: once for p in waiting(inbox)}
+    taken = 0
+    if not once:
+        echo(f"watching / бақылауда / ожидание файлов: {inbox}")
+    try:
+        while not stop():
+            try:
+                path, complete = events.get(timeout=0.25 if pending else 1.0)
+                if is_export(path, inbox):
+                    pending[path] = pending.get(path, False) or complete
+                continue  # drain the events before taking a file
+            except queue.Empty:
+                pass
+            for path, complete in sorted(pending.items(), key=lambda kv: str(kv[0])):
+                if not path.exists():
+                    del pending[path]
+                elif complete or settled(path):
+                    try:
+                        take(path, inbox, db_path, org_file, echo)
+                    except Busy:
+                        _busy(path.name, echo)
+                        break
+                    del pending[path]
+                    taken += 1
+                    break  # events that came meanwhile first
+            if once and not pending:
+                break
+            if once:
+                time.sleep(0.25)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if observer is not None:
+            observer.stop()
+            observer.join()
+    return taken

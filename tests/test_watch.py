@@ -1,0 +1,158 @@
+"""The inbox watcher: files dropped in are loaded once, filed away, and never lost."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from pipelines import paths, publish, watch
+from pipelines.cli import main
+
+TODAY = dt.date.today().isoformat()
+
+
+def snapshot_load(db: Path) -> int | None:
+    """The load the published snapshot reflects (None: nothing published yet)."""
+    pub = publish.public_path(db)
+    if not pub.exists():
+        return None
+    with duckdb.connect(str(pub), read_only=True) as c:
+        return c.execute("select load_id from snapshot_info").fetchall()[0][0]
+
+
+def loaded_files(db: Path) -> list[str]:
+    """The file names of the loads, in order."""
+    with duckdb.connect(str(db), read_only=True) as c:
+        return [r[0] for r in c.execute("select file_name from load_log where status = 'loaded' order by load_id")
+                .fetchall()]
+
+
+def test_is_export_takes_only_exports_in_the_inbox_itself(tmp_path):
+    inbox = tmp_path
+    assert watch.is_export(inbox / "edms_2026-01-06.csv", inbox)
+    assert watch.is_export(inbox / "Protocols.XLSX", inbox)
+    for name in ("~$edms.xlsx", ".edms.csv", "edms.csv.part", "edms.crdownload", "notes.docx", "edms.tmp"):
+        assert not watch.is_export(inbox / name, inbox), name
+    assert not watch.is_export(inbox / "loaded" / TODAY / "edms.csv", inbox)
+    assert not watch.is_export(inbox / "rejected" / "edms.csv", inbox)
+
+
+def test_settled_waits_until_nothing_writes(tmp_path):
+    f = tmp_path / "edms.csv"
+    f.write_text("x", encoding="utf-8")
+    written = f.stat().st_mtime
+    assert not watch.settled(f, now=written + watch.SETTLE_SECONDS - 0.1)
+    assert watch.settled(f, now=written + watch.SETTLE_SECONDS)
+
+
+def test_file_away_never_overwrites_and_keeps_the_reason(tmp_path):
+    inbox = tmp_path
+    day = dt.date(2026, 1, 6)
+    for n in range(3):
+        (inbox / "edms.csv").write_text(str(n), encoding="utf-8")
+        watch.file_away(inbox / "edms.csv", inbox, today=day)
+    kept = sorted(p.name for p in (inbox / "loaded" / "2026-01-06").iterdir())
+    assert kept == ["edms.1.csv", "edms.2.csv", "edms.csv"]
+    assert (inbox / "loaded" / "2026-01-06" / "edms.2.csv").read_text(encoding="utf-8") == "2"
+    (inbox / "bad.csv").write_text("?", encoding="utf-8")
+    target = watch.file_away(inbox / "bad.csv", inbox, error="no header / тақырып жоқ")
+    assert target == inbox / "rejected" / "bad.csv" and target.read_text(encoding="utf-8") == "?"
+    reason = (inbox / "rejected" / "bad.csv.error.txt").read_text(encoding="utf-8")
+    assert "Файл жүктелмеді" in reason and "Файл не загружен" in reason and "no header" in reason
+    assert not (inbox / "bad.csv").exists()
+
+
+@pytest.mark.slow
+def test_once_loads_what_lies_there_and_rejects_what_cannot_be_read(tmp_path, fixtures):
+    inbox, db = tmp_path / "inbox", tmp_path / "t.duckdb"
+    inbox.mkdir()
+    shutil.copy(fixtures / "edms_kk_bom.csv", inbox)
+    shutil.copy(fixtures / "unknown.csv", inbox)
+    (inbox / "notes.docx").write_text("not an export", encoding="utf-8")
+    r = CliRunner().invoke(main, ["watch", str(inbox), "--db", str(db), "--once"])
+    assert r.exit_code == 0, r.output
+    assert (inbox / "loaded" / TODAY / "edms_kk_bom.csv").exists()
+    assert (inbox / "rejected" / "unknown.csv").exists()
+    reason = (inbox / "rejected" / "unknown.csv.error.txt").read_text(encoding="utf-8")
+    assert "unknown.csv" in reason and "Файл не загружен" in reason
+    assert (inbox / "notes.docx").exists()  # not an export: left alone
+    assert sorted(p.name for p in inbox.iterdir()) == ["loaded", "notes.docx", "rejected"]
+    assert loaded_files(db) == ["edms_kk_bom.csv"]
+    assert snapshot_load(db) == 1  # the dashboard's snapshot shows it
+    assert "edms_kk_bom.csv: loaded" in r.output and "unknown.csv: rejected" in r.output
+    # the same file dropped again: filed away, nothing loaded twice
+    shutil.copy(fixtures / "edms_kk_bom.csv", inbox)
+    assert watch.serve(inbox, db, paths.DEFAULT_ORG, once=True, echo=lambda *a, **k: None) == 1
+    assert (inbox / "loaded" / TODAY / "edms_kk_bom.1.csv").exists()
+    assert loaded_files(db) == ["edms_kk_bom.csv"]
+
+
+@pytest.mark.slow
+def test_a_running_watcher_loads_each_file_as_it_arrives(tmp_path, fixtures):
+    inbox, db = tmp_path / "inbox", tmp_path / "t.duckdb"
+    lines: list[str] = []
+    done = threading.Event()
+    t = threading.Thread(target=watch.serve, args=(inbox, db, paths.DEFAULT_ORG),
+                         kwargs={"echo": lambda m="", err=False: lines.append(m), "stop": done.is_set}, daemon=True)
+    t.start()
+
+    def wait_for(cond, what: str) -> None:
+        deadline = time.monotonic() + 120
+        while not cond():
+            assert t.is_alive(), "\n".join(lines)
+            assert time.monotonic() < deadline, f"{what}:\n" + "\n".join(lines)
+            time.sleep(0.2)
+
+    try:
+        wait_for(lambda: any(m.startswith("watching") for m in lines), "the watcher did not start")
+        # written in place (closed after writing) ...
+        shutil.copy(fixtures / "edms_kk_bom.csv", inbox / "edms_kk_bom.csv")
+        wait_for(lambda: (inbox / "loaded" / TODAY / "edms_kk_bom.csv").exists(), "the first file was not taken")
+        assert snapshot_load(db) == 1
+        # ... or written beside and renamed in, as a browser or `mv` does
+        shutil.copy(fixtures / "edms_update.csv", tmp_path / "edms_update.csv.part")
+        os.replace(tmp_path / "edms_update.csv.part", inbox / "edms_update.csv")
+        wait_for(lambda: (inbox / "loaded" / TODAY / "edms_update.csv").exists(), "the second file was not taken")
+        assert snapshot_load(db) == 2
+        assert loaded_files(db) == ["edms_kk_bom.csv", "edms_update.csv"]
+    finally:
+        done.set()
+        t.join(timeout=30)
+    assert not t.is_alive()
+
+
+@pytest.mark.slow
+def test_a_busy_database_keeps_the_file_until_it_is_free(tmp_path, fixtures):
+    inbox, db = tmp_path / "inbox", tmp_path / "t.duckdb"
+    inbox.mkdir()
+    duckdb.connect(str(db)).close()
+    # another process writes the database (a `tartip ingest`) for a few seconds
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+                               "print('held', flush=True); time.sleep(6)", str(db)], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    shutil.copy(fixtures / "edms_kk_bom.csv", inbox)
+    lines: list[str] = []
+    t = threading.Thread(target=lambda: lines.append(("taken", watch.serve(
+        inbox, db, paths.DEFAULT_ORG, once=True, echo=lambda m="", err=False: lines.append(m)))))
+    t.start()
+    try:
+        # while the lock is held the watcher cannot start its catch-up: the file stays in the inbox
+        time.sleep(2)
+        assert (inbox / "edms_kk_bom.csv").exists()
+    finally:
+        holder.wait(timeout=30)
+        t.join(timeout=180)
+    assert ("taken", 1) in lines, lines
+    assert any(isinstance(m, str) and "the database is busy" in m for m in lines), lines
+    assert (inbox / "loaded" / TODAY / "edms_kk_bom.csv").exists()
+    assert loaded_files(db) == ["edms_kk_bom.csv"]
