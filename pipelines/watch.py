@@ -172,7 +172,9 @@ def serve(inbox: Path, db_path: Path, org_file: Path, poll: bool = False, once: 
     try:
         while not stop():
             try:
-                path, complete = events.get(timeout=0.25 if pending else 1.0)
+                # a file seen complete waits only for the events already on their way
+                wait = 0.05 if any(pending.values()) else 0.25 if pending else 1.0
+                path, complete = events.get(timeout=wait)
                 if is_export(path, inbox):
                     pending[path] = pending.get(path, False) or complete
                 continue  # drain the events before taking a file
