@@ -8,6 +8,7 @@ Loaded files move to `loaded/<date>/`, files that cannot be read to `rejected/` 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import queue
 import time
@@ -38,8 +39,12 @@ def is_export(path: Path, inbox: Path) -> bool:
 
 def waiting(inbox: Path) -> list[Path]:
     """The exports in the inbox now, oldest first."""
-    files = [p for p in inbox.iterdir() if p.is_file() and is_export(p, inbox)]
-    return sorted(files, key=lambda p: (p.stat().st_mtime_ns, p.name))
+    files = []
+    for p in inbox.iterdir():
+        with contextlib.suppress(FileNotFoundError):  # taken away meanwhile
+            if p.is_file() and is_export(p, inbox):
+                files.append((p.stat().st_mtime_ns, p.name, p))
+    return [p for *_, p in sorted(files)]
 
 
 def settled(path: Path, now: float | None = None) -> bool:
@@ -64,9 +69,10 @@ def file_away(path: Path, inbox: Path, error: str | None = None, today: dt.date 
         target = _free_name(inbox / LOADED / (today or dt.date.today()).isoformat(), path.name)
     else:
         target = _free_name(inbox / REJECTED, path.name)
+    path.replace(target)
+    if error is not None:
         target.with_name(target.name + ".error.txt").write_text(
             "Файл жүктелмеді / Файл не загружен:\n" + error.strip() + "\n", encoding="utf-8")
-    path.replace(target)
     return target
 
 
@@ -105,6 +111,8 @@ def take(path: Path, inbox: Path, db_path: Path, org_file: Path,
     except Exception as e:  # a bug or a full disk: the file is kept aside with the trace, the watcher goes on
         if _locked(e):
             raise Busy(str(e)) from e
+        if not path.exists():
+            raise FileNotFoundError(path) from e
         errors.append(traceback.format_exc())
         ok = False
     target = file_away(path, inbox, None if ok else "\n".join(errors) or "unknown error")
@@ -181,17 +189,18 @@ def serve(inbox: Path, db_path: Path, org_file: Path, poll: bool = False, once: 
             except queue.Empty:
                 pass
             for path, complete in sorted(pending.items(), key=lambda kv: str(kv[0])):
-                if not path.exists():
-                    del pending[path]
-                elif complete or settled(path):
-                    try:
-                        take(path, inbox, db_path, org_file, echo)
-                    except Busy:
-                        _busy(path.name, echo)
-                        break
-                    del pending[path]
+                try:
+                    if not (complete or settled(path)):
+                        continue
+                    take(path, inbox, db_path, org_file, echo)
                     taken += 1
-                    break  # events that came meanwhile first
+                except Busy:
+                    _busy(path.name, echo)
+                    break
+                except FileNotFoundError:  # taken away from the inbox before or while it was read
+                    echo(f"{path.name}: gone from the inbox / кіріс папкадан жоқ болды / исчез из папки", err=True)
+                del pending[path]
+                break  # events that came meanwhile first
             if once and not pending:
                 break
             if once:

@@ -156,3 +156,40 @@ def test_a_busy_database_keeps_the_file_until_it_is_free(tmp_path, fixtures):
     assert any(isinstance(m, str) and "the database is busy" in m for m in lines), lines
     assert (inbox / "loaded" / TODAY / "edms_kk_bom.csv").exists()
     assert loaded_files(db) == ["edms_kk_bom.csv"]
+
+
+@pytest.mark.slow
+def test_polling_takes_a_file_only_once_it_has_settled(tmp_path, fixtures):
+    inbox, db = tmp_path / "inbox", tmp_path / "t.duckdb"
+    lines: list[tuple[float, str]] = []  # (wall clock, line)
+    done = threading.Event()
+    t = threading.Thread(target=watch.serve, args=(inbox, db, paths.DEFAULT_ORG),
+                         kwargs={"poll": True, "echo": lambda m="", err=False: lines.append((time.time(), m)),
+                                 "stop": done.is_set}, daemon=True)
+    t.start()
+    try:
+        deadline = time.monotonic() + 120
+        while not any(m.startswith("watching") for _, m in lines):
+            assert t.is_alive() and time.monotonic() < deadline, lines
+            time.sleep(0.2)
+        # a share sends no event when a file is closed: the watcher waits until nothing wrote for a while
+        shutil.copy(fixtures / "edms_kk_bom.csv", inbox / "edms_kk_bom.csv")
+        written = (inbox / "edms_kk_bom.csv").stat().st_mtime
+        target = inbox / "loaded" / TODAY / "edms_kk_bom.csv"
+        while not target.exists():
+            assert t.is_alive() and time.monotonic() < deadline, lines
+            time.sleep(0.05)
+    finally:
+        done.set()
+        t.join(timeout=30)
+    read_at = next(at for at, m in lines if "edms_kk_bom.csv: edms, read" in m)
+    assert read_at - written >= watch.SETTLE_SECONDS - 0.05
+    assert loaded_files(db) == ["edms_kk_bom.csv"]
+
+
+def test_a_file_gone_before_it_is_read_is_not_rejected(tmp_path):
+    inbox, db = tmp_path / "inbox", tmp_path / "t.duckdb"
+    inbox.mkdir()
+    with pytest.raises(FileNotFoundError):
+        watch.take(inbox / "gone.csv", inbox, db, paths.DEFAULT_ORG, echo=lambda *a, **k: None)
+    assert not (inbox / "rejected").exists() or not any((inbox / "rejected").iterdir())
