@@ -36,16 +36,18 @@ class Summary:
     meta: dict = field(default_factory=dict)
 
 
+def is_export_name(path: Path) -> bool:
+    """A name an export file can have: a CSV or workbook suffix, not hidden, not an office lock
+    file (~$…); a file still being downloaded (.part, .crdownload, .tmp) has none of the suffixes."""
+    return path.suffix.lower() in CSV_SUFFIXES | EXCEL_SUFFIXES and not path.name.startswith(("~$", "."))
+
+
 def find_files(paths: list[Path]) -> list[Path]:
     """Expand folders into the export files they hold (sorted), keep files as given."""
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out += sorted(
-                f for f in p.rglob("*")
-                if f.is_file() and f.suffix.lower() in CSV_SUFFIXES | EXCEL_SUFFIXES
-                and not f.name.startswith(("~$", "."))
-            )
+            out += sorted(f for f in p.rglob("*") if f.is_file() and is_export_name(f))
         else:
             out.append(p)
     return out

@@ -19,8 +19,7 @@ from pathlib import Path
 import click
 import duckdb
 
-from pipelines import ingest
-from pipelines.readers import CSV_SUFFIXES, EXCEL_SUFFIXES
+from pipelines import ingest, load
 
 LOADED, REJECTED = "loaded", "rejected"
 # a file seen only as created or modified (no close or rename event: network shares, polling)
@@ -31,10 +30,9 @@ BUSY_RETRY_SECONDS = 2.0
 
 
 def is_export(path: Path, inbox: Path) -> bool:
-    """An export file lying in the inbox itself: not in loaded/ or rejected/, not hidden, not an
-    office lock file (~$…) nor a file still being downloaded (.part, .crdownload, .tmp)."""
-    return (path.parent == inbox and path.suffix.lower() in CSV_SUFFIXES | EXCEL_SUFFIXES
-            and not path.name.startswith(("~$", ".")))
+    """An export file lying in the inbox itself (not in loaded/ or rejected/), named as
+    `tartip ingest` takes files from a folder (load.is_export_name)."""
+    return path.parent == inbox and load.is_export_name(path)
 
 
 def waiting(inbox: Path) -> list[Path]:
@@ -80,9 +78,14 @@ class Busy(Exception):
     """Another process holds the database's write lock."""
 
 
-def _locked(e: Exception) -> bool:
-    """True for DuckDB's error when another process holds the database file."""
-    return isinstance(e, duckdb.IOException) and "lock" in str(e).lower()
+def _ingest(files: list[Path], db_path: Path, org_file: Path, echo: Callable[..., None]) -> bool:
+    """`ingest.run` (no files: the stages' catch-up); Busy when another process holds the database."""
+    try:
+        return ingest.run(files, db_path, org_file, echo=echo)
+    except duckdb.IOException as e:
+        if "lock" in str(e).lower():
+            raise Busy(str(e)) from e
+        raise
 
 
 def _busy(what: str, echo: Callable[..., None]) -> None:
@@ -107,10 +110,10 @@ def take(path: Path, inbox: Path, db_path: Path, org_file: Path,
 
     started = time.perf_counter()
     try:
-        ok = ingest.run([path], db_path, org_file, echo=collect)
+        ok = _ingest([path], db_path, org_file, collect)
+    except Busy:
+        raise
     except Exception as e:  # a bug or a full disk: the file is kept aside with the trace, the watcher goes on
-        if _locked(e):
-            raise Busy(str(e)) from e
         if not path.exists():
             raise FileNotFoundError(path) from e
         errors.append(traceback.format_exc())
@@ -163,11 +166,9 @@ def serve(inbox: Path, db_path: Path, org_file: Path, poll: bool = False, once: 
     echo(f"inbox / кіріс папка / входящая папка: {inbox} — starting")
     while not stop():  # the stages a crash left behind, finished before the first file
         try:
-            ingest.run([], db_path, org_file, echo=lambda m="", err=False: echo(f"  {m}", err=err))
+            _ingest([], db_path, org_file, lambda m="", err=False: echo(f"  {m}", err=err))
             break
-        except duckdb.IOException as e:
-            if not _locked(e):
-                raise
+        except Busy:
             _busy("start", echo)
     from pipelines.validate import expectations
 
@@ -203,8 +204,6 @@ def serve(inbox: Path, db_path: Path, org_file: Path, poll: bool = False, once: 
                 break  # events that came meanwhile first
             if once and not pending:
                 break
-            if once:
-                time.sleep(0.25)
     except KeyboardInterrupt:
         pass
     finally:
