@@ -101,6 +101,14 @@ def fresh(work: Path, name: str) -> Path:
     return db
 
 
+def copy_base(work: Path, base: str, name: str) -> Path:
+    """A copy of a loaded base (its database and both snapshots) under another name."""
+    copy = fresh(work, name)
+    for f in work.glob(f"{base}.*duckdb"):
+        shutil.copy(f, copy.with_name(f.name.replace(base, name, 1)))
+    return copy
+
+
 def row(name: str, r: dict, ref: dict | None = None) -> None:
     """One line of the table."""
     vs = f"{ref['seconds'] / r['seconds']:9.2f}x" if ref else " " * 10
@@ -140,9 +148,7 @@ def watched(work: Path, db: Path, days: list[Path]) -> dict:
 
 def bench_watch(work: Path, base: str, src: Path, delimiter: str, title_lines: int, ref: dict, what: str) -> None:
     """Five day's exports through the inbox of a watcher on a copy of a loaded base."""
-    copy = fresh(work, f"{base}_watch")
-    for f in work.glob(f"{base}.*duckdb"):
-        shutil.copy(f, copy.with_name(f.name.replace(base, f"{base}_watch", 1)))
+    copy = copy_base(work, base, f"{base}_watch")
     days = [day_export(src, work / f"{base}_watch_day{k}.csv", delimiter, title_lines, skip=40 * k)
             for k in range(1, 6)]
     r = watched(work, copy, days)
@@ -159,9 +165,7 @@ def bench_day(work: Path) -> None:
     year = tartip("ingest", demo, "--db", db)
     day = day_export(next(demo.glob("edms_2025_update_*.csv")), work / "day_2026-01-06.csv", ",", 1)
     ref = read_csv(day, work, skip=1)
-    copy = fresh(work, "year_day")
-    for f in work.glob("year.*duckdb"):
-        shutil.copy(f, copy.with_name(f.name.replace("year", "year_day", 1)))
+    copy = copy_base(work, "year", "year_day")
     r = tartip("ingest", day, "--db", copy)
     row("demo year: whole first load (6 files)", year)
     row("demo year + a day's export (40 rows): tartip ingest", r, ref)
