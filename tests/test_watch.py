@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
@@ -35,6 +36,34 @@ def loaded_files(db: Path) -> list[str]:
     with duckdb.connect(str(db), read_only=True) as c:
         return [r[0] for r in c.execute("select file_name from load_log where status = 'loaded' order by load_id")
                 .fetchall()]
+
+
+@contextlib.contextmanager
+def running(inbox: Path, db: Path, **kwargs):
+    """A watcher serving inbox in a thread, seen started ('watching'), stopped on leaving; yields its
+    lines as (wall clock, text) and wait_for(condition, what), which fails when the watcher died or
+    the condition did not come true in 120 s."""
+    lines: list[tuple[float, str]] = []
+    done = threading.Event()
+    t = threading.Thread(target=watch.serve, args=(inbox, db, paths.DEFAULT_ORG),
+                         kwargs={"echo": lambda m="", err=False: lines.append((time.time(), m)), "stop": done.is_set,
+                                 **kwargs}, daemon=True)
+
+    def wait_for(cond, what: str) -> None:
+        deadline = time.monotonic() + 120
+        while not cond():
+            assert t.is_alive(), "\n".join(m for _, m in lines)
+            assert time.monotonic() < deadline, f"{what}:\n" + "\n".join(m for _, m in lines)
+            time.sleep(0.05)
+
+    t.start()
+    try:
+        wait_for(lambda: any(m.startswith("watching") for _, m in lines), "the watcher did not start")
+        yield lines, wait_for
+    finally:
+        done.set()
+        t.join(timeout=30)
+    assert not t.is_alive()
 
 
 def test_is_export_takes_only_exports_in_the_inbox_itself(tmp_path):
@@ -100,21 +129,7 @@ def test_once_loads_what_lies_there_and_rejects_what_cannot_be_read(tmp_path, fi
 @pytest.mark.slow
 def test_a_running_watcher_loads_each_file_as_it_arrives(tmp_path, fixtures):
     inbox, db = tmp_path / "inbox", tmp_path / "t.duckdb"
-    lines: list[str] = []
-    done = threading.Event()
-    t = threading.Thread(target=watch.serve, args=(inbox, db, paths.DEFAULT_ORG),
-                         kwargs={"echo": lambda m="", err=False: lines.append(m), "stop": done.is_set}, daemon=True)
-    t.start()
-
-    def wait_for(cond, what: str) -> None:
-        deadline = time.monotonic() + 120
-        while not cond():
-            assert t.is_alive(), "\n".join(lines)
-            assert time.monotonic() < deadline, f"{what}:\n" + "\n".join(lines)
-            time.sleep(0.2)
-
-    try:
-        wait_for(lambda: any(m.startswith("watching") for m in lines), "the watcher did not start")
+    with running(inbox, db) as (_, wait_for):
         # written in place (closed after writing) ...
         shutil.copy(fixtures / "edms_kk_bom.csv", inbox / "edms_kk_bom.csv")
         wait_for(lambda: (inbox / "loaded" / TODAY / "edms_kk_bom.csv").exists(), "the first file was not taken")
@@ -125,10 +140,6 @@ def test_a_running_watcher_loads_each_file_as_it_arrives(tmp_path, fixtures):
         wait_for(lambda: (inbox / "loaded" / TODAY / "edms_update.csv").exists(), "the second file was not taken")
         assert snapshot_load(db) == 2
         assert loaded_files(db) == ["edms_kk_bom.csv", "edms_update.csv"]
-    finally:
-        done.set()
-        t.join(timeout=30)
-    assert not t.is_alive()
 
 
 @pytest.mark.slow
@@ -161,27 +172,11 @@ def test_a_busy_database_keeps_the_file_until_it_is_free(tmp_path, fixtures):
 @pytest.mark.slow
 def test_polling_takes_a_file_only_once_it_has_settled(tmp_path, fixtures):
     inbox, db = tmp_path / "inbox", tmp_path / "t.duckdb"
-    lines: list[tuple[float, str]] = []  # (wall clock, line)
-    done = threading.Event()
-    t = threading.Thread(target=watch.serve, args=(inbox, db, paths.DEFAULT_ORG),
-                         kwargs={"poll": True, "echo": lambda m="", err=False: lines.append((time.time(), m)),
-                                 "stop": done.is_set}, daemon=True)
-    t.start()
-    try:
-        deadline = time.monotonic() + 120
-        while not any(m.startswith("watching") for _, m in lines):
-            assert t.is_alive() and time.monotonic() < deadline, lines
-            time.sleep(0.2)
+    with running(inbox, db, poll=True) as (lines, wait_for):
         # a share sends no event when a file is closed: the watcher waits until nothing wrote for a while
         shutil.copy(fixtures / "edms_kk_bom.csv", inbox / "edms_kk_bom.csv")
         written = (inbox / "edms_kk_bom.csv").stat().st_mtime
-        target = inbox / "loaded" / TODAY / "edms_kk_bom.csv"
-        while not target.exists():
-            assert t.is_alive() and time.monotonic() < deadline, lines
-            time.sleep(0.05)
-    finally:
-        done.set()
-        t.join(timeout=30)
+        wait_for(lambda: (inbox / "loaded" / TODAY / "edms_kk_bom.csv").exists(), "the file was not taken")
     read_at = next(at for at, m in lines if "edms_kk_bom.csv: edms, read" in m)
     assert read_at - written >= watch.SETTLE_SECONDS - 0.05
     assert loaded_files(db) == ["edms_kk_bom.csv"]
