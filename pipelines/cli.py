@@ -83,23 +83,29 @@ def refresh(db_path: Path | None, org_file: Path | None, full: bool) -> None:
 @click.option("--poll", is_flag=True, help="Look at the folder every second instead of waiting for the "
                                            "system's file events (a network share that sends none).")
 @click.option("--once", is_flag=True, help="Load what the inbox holds now, then stop (for cron).")
-def watch(inbox: Path, db_path: Path | None, org_file: Path | None, poll: bool, once: bool) -> None:
+@click.option("--idle", type=click.FloatRange(min=0), default=None,
+              help="Seconds without a file after which the database is tidied (the deleted rows of the "
+                   "day's loads rewritten away, so that the next file need not); default 30.")
+def watch(inbox: Path, db_path: Path | None, org_file: Path | None, poll: bool, once: bool,
+          idle: float | None) -> None:
     """Stay up and load every export put into INBOX (default: data/inbox), one by one.
 
     The same load as `tartip ingest`, without its start-up for each file (Python, DuckDB and Great
     Expectations are loaded once). A loaded file moves to INBOX/loaded/<date>/; a file that cannot
     be read to INBOX/rejected/, beside NAME.error.txt with the reason. Copy or save a file into the
     folder; a file still being written is taken once it is closed (or, with --poll, unchanged for 2 s).
-    Stop with Ctrl-C.
+    When no file has come for --idle seconds (and before --once stops), the tables and the snapshot
+    that the loads left with deleted rows are rewritten. Stop with Ctrl-C.
 
     \b
     Example:
       tartip watch data/inbox --db data/tartip.duckdb
       cp day_export.csv data/inbox/
     """
-    from pipelines.watch import serve
+    from pipelines.watch import IDLE_SECONDS, serve
 
-    serve(inbox, db_path or paths.default_db(), org_file or paths.DEFAULT_ORG, poll=poll, once=once)
+    serve(inbox, db_path or paths.default_db(), org_file or paths.DEFAULT_ORG, poll=poll, once=once,
+          idle=IDLE_SECONDS if idle is None else idle)
 
 
 @main.command()

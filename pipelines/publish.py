@@ -201,11 +201,13 @@ def macros_sql() -> str:
     return "\n".join(out)
 
 
-def publish(con: duckdb.DuckDBPyConnection, db_path: Path | str, done=None) -> tuple[Path, Path]:
+def publish(con: duckdb.DuckDBPyConnection, db_path: Path | str, done=None,
+            fresh: bool = False) -> tuple[Path, Path]:
     """Write the public (masked) and restricted snapshots of the database open on con.
 
     Each holds `snapshot_info`: the load it reflects. done: the stages.State recorded once both
-    files are in place (a crash before that publishes again on the next run).
+    files are in place (a crash before that publishes again on the next run). fresh: write the
+    public snapshot whole rather than update the current one (a compact file: see held_back).
     """
     from pipelines import stages
 
@@ -215,7 +217,7 @@ def publish(con: duckdb.DuckDBPyConnection, db_path: Path | str, done=None) -> t
     # the measure travels with the data: reports and analysts on the snapshot recompute any past date
     public = _swap(con, public_path(db_path),
                    (SQL / "publish" / "public.sql").read_text(encoding="utf-8") + "\n" + macros_sql() + info,
-                   delta=True)
+                   delta=not fresh)
     stages.kill_point("publish")
     restricted = _swap(con, restricted_path(db_path), """
         create table pub.appeals as select * from main.appeals;
@@ -225,3 +227,16 @@ def publish(con: duckdb.DuckDBPyConnection, db_path: Path | str, done=None) -> t
     if done is not None:
         stages.mark(con, "publish", done)
     return public, restricted
+
+
+def held_back(con: duckdb.DuckDBPyConnection, db_path: Path | str, at: float = db.COMPACT_AT) -> bool:
+    """Whether some table of the public snapshot holds more than `at` deleted rows: each update of
+    it (publish) deletes the rows it replaces, and they stay in the file until it is written fresh."""
+    path = public_path(db_path)
+    if not path.exists():
+        return False
+    con.execute(f"attach {db.literal(str(path))} as snapshot_now (read_only)")
+    try:
+        return bool(db.deleted_over(con, at, "snapshot_now"))
+    finally:
+        con.execute("detach snapshot_now")

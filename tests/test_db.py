@@ -1,5 +1,5 @@
 """Connections: setting up the schema once (db.init), the pace of DuckDB's compaction of deleted rows
-(db.pace_vacuum)."""
+(db.pace_vacuum), and compacting when there is time (db.compact)."""
 
 from __future__ import annotations
 
@@ -77,6 +77,33 @@ def test_a_writing_connection_starts_with_the_pace_set(tmp_path):
         assert _vacuum_setting(c) == 100
     finally:
         c.close()
+
+
+def _stored(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    return con.execute("select estimated_size from duckdb_tables() where table_name = ?", [table]).fetchall()[0][0]
+
+
+def test_compact_rewrites_only_the_tables_past_the_share_keeping_rows_order_and_definition(con):
+    con.execute("create table u (i integer default 7, s varchar)")
+    con.execute("insert into u select i, s from t")
+    con.execute("comment on table t is 'kk: / ru: таблица'")
+    con.execute("checkpoint")
+    con.execute("delete from t where i % 20 = 3")  # 5 % of t
+    con.execute("delete from u where i % 100 = 3")  # 1 % of u
+    con.execute("checkpoint")
+    rows = con.execute("select * from t").fetchall()  # in the table's own order
+    assert _stored(con, "t") == 600000 and _stored(con, "u") == 600000  # the deleted rows stay in the file
+    assert db.deleted_over(con, 0.02) == [("main", "t")]
+    assert db.compact(con, at=0.02) == ["t"]
+    assert _stored(con, "t") == 570000 == len(rows)  # gone from the file ...
+    assert con.execute("select * from t").fetchall() == rows  # ... the rows and their order kept
+    assert _stored(con, "u") == 600000  # under the share: left as it was
+    assert con.execute("select comment from duckdb_tables() where table_name = 't'").fetchall() == \
+        [("kk: / ru: таблица",)]
+    assert db.compact(con, at=0.02) == []  # nothing left to do
+    assert db.compact(con, at=0.005) == ["u"]
+    con.execute("insert into u (s) values ('x')")
+    assert con.execute("select i from u where s = 'x'").fetchall() == [(7,)]  # its default kept
 
 
 def _views(con: duckdb.DuckDBPyConnection) -> set[str]:

@@ -16,7 +16,9 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
-from pipelines import paths, publish, watch
+from benchmarks.pipeline import day_export
+from pipelines import db as tartip_db
+from pipelines import ingest, paths, publish, watch
 from pipelines.cli import main
 
 TODAY = dt.date.today().isoformat()
@@ -188,3 +190,54 @@ def test_a_file_gone_before_it_is_read_is_not_rejected(tmp_path):
     with pytest.raises(FileNotFoundError):
         watch.take(inbox / "gone.csv", inbox, db, paths.DEFAULT_ORG, echo=lambda *a, **k: None)
     assert not (inbox / "rejected").exists() or not any((inbox / "rejected").iterdir())
+
+
+def _copy_db(db: Path, to: Path) -> Path:
+    """A copy of a database and its two snapshots."""
+    to.mkdir()
+    for f in (db, publish.public_path(db), publish.restricted_path(db)):
+        shutil.copy(f, to / f.name)
+    return to / db.name
+
+
+def _contents(path: Path, tables: list[str]) -> dict[str, list[str]]:
+    """Every row of these tables, sorted (two runs of one load may insert in another order and number
+    the flags otherwise: flag_id left out)."""
+    with duckdb.connect(str(path), read_only=True) as c:
+        return {t: sorted(map(repr, c.execute(f"select * {'exclude (flag_id)' if t == 'violations' else ''} "
+                                              f"from {t}").fetchall())) for t in tables}
+
+
+@pytest.mark.slow
+def test_an_idle_watcher_rewrites_what_a_day_left_deleted_and_nothing_else(demo_db, tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    # the same day's file (by the same path) loaded without tidying and through the inbox, left idle
+    day = day_export(demo_db.parent / "demo" / "edms_2025_update_2026-01-05_ru.csv", inbox / "edms_day.csv",
+                     ",", 1, rows=400)
+    plain = _copy_db(demo_db, tmp_path / "plain")
+    ingest.run([day], plain, paths.DEFAULT_ORG, echo=lambda *a, **k: None)
+    day = day.rename(tmp_path / day.name)
+    with duckdb.connect(str(plain), read_only=True) as c:
+        left = tartip_db.deleted_over(c, tartip_db.COMPACT_AT)
+        assert ("main", "mart_tasks") in left  # the day left deleted rows in the tasks mart
+    assert publish.held_back(duckdb.connect(), plain)  # and in the snapshot
+    db = _copy_db(demo_db, tmp_path / "watched")
+    with running(inbox, db, idle=0.5) as (lines, wait_for):
+        def tidied() -> list[str]:
+            return [m for _, m in lines if m.startswith("tidied")]
+
+        wait_for(lambda: len(tidied()) == 1, "the watcher did not look at the database once idle after its start")
+        shutil.copy(day, inbox / day.name)
+        wait_for(lambda: len(tidied()) == 2, "the watcher did not tidy after the file")
+    after_day = tidied()[1]
+    assert all(t in after_day for _, t in left) and publish.public_path(db).name in after_day
+    with duckdb.connect(str(db), read_only=True) as c:
+        assert tartip_db.deleted_over(c, tartip_db.COMPACT_AT) == []
+    assert not publish.held_back(duckdb.connect(), db)
+    # the same rows, in the database and in the snapshot the dashboard reads (their order: test_db)
+    tables = [t for _, t in left] + ["documents", "task_assignments", "violations"]
+    assert _contents(db, tables) == _contents(plain, tables)
+    shown = ["tasks", "daily_execution", "execution_summary", "documents", "violations"]
+    assert _contents(publish.public_path(db), shown) == _contents(publish.public_path(plain), shown)
+    assert snapshot_load(db) == snapshot_load(plain) == len(loaded_files(plain))
