@@ -241,3 +241,18 @@ def test_an_idle_watcher_rewrites_what_a_day_left_deleted_and_nothing_else(demo_
     shown = ["tasks", "daily_execution", "execution_summary", "documents", "violations"]
     assert _contents(publish.public_path(db), shown) == _contents(publish.public_path(plain), shown)
     assert snapshot_load(db) == snapshot_load(plain) == len(loaded_files(plain))
+
+
+def test_a_failed_tidy_leaves_the_watcher_serving(tmp_path, fixtures, monkeypatch):
+    inbox, db = tmp_path / "inbox", tmp_path / "t.duckdb"
+    inbox.mkdir()
+    shutil.copy(fixtures / "edms_kk_bom.csv", inbox)
+
+    def full_disk(con, at=0.0):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(tartip_db, "compact", full_disk)
+    lines: list[str] = []
+    assert watch.serve(inbox, db, paths.DEFAULT_ORG, once=True, echo=lambda m="", err=False: lines.append(m)) == 1
+    assert any("tidy failed" in m and "No space left on device" in m for m in lines), lines
+    assert loaded_files(db) == ["edms_kk_bom.csv"] and snapshot_load(db) == 1
