@@ -256,3 +256,21 @@ def test_a_failed_tidy_leaves_the_watcher_serving(tmp_path, fixtures, monkeypatc
     assert watch.serve(inbox, db, paths.DEFAULT_ORG, once=True, echo=lambda m="", err=False: lines.append(m)) == 1
     assert any("tidy failed" in m and "No space left on device" in m for m in lines), lines
     assert loaded_files(db) == ["edms_kk_bom.csv"] and snapshot_load(db) == 1
+
+
+def test_tartip_tidy_rewrites_what_loads_left_and_says_so(tmp_path, fixtures):
+    db = tmp_path / "t.duckdb"
+    ingest.run([fixtures / "edms_kk_bom.csv"], db, paths.DEFAULT_ORG, echo=lambda *a, **k: None)
+    with duckdb.connect(str(db)) as c:  # a table that lost a tenth of its rows
+        c.execute("create table big as select range as i from range(5000)")
+        c.execute("checkpoint")
+        c.execute("delete from big where i % 10 = 0")
+    r = CliRunner().invoke(main, ["tidy", "--db", str(db)])
+    assert r.exit_code == 0, r.output
+    assert "tidied" in r.output and "big" in r.output
+    with duckdb.connect(str(db), read_only=True) as c:
+        assert tartip_db.deleted_over(c, 0.0) == []
+        kept = [i for i in range(5000) if i % 10]
+        assert c.execute("select count(*), sum(i) from big").fetchall() == [(len(kept), sum(kept))]
+    r = CliRunner().invoke(main, ["tidy", "--db", str(db)])
+    assert r.exit_code == 0 and "tidied / ықшамдалды / уплотнено: - (" in r.output  # nothing left to do
