@@ -90,8 +90,11 @@ def tidy(db_path: Path | None) -> None:
     from pipelines.watch import Busy
     from pipelines.watch import tidy as run
 
+    db_path = db_path or paths.default_db()
+    if not db_path.exists():
+        raise click.ClickException(f"no database / дерекқор жоқ / базы нет: {db_path}")
     try:
-        run(db_path or paths.default_db())
+        run(db_path)
     except Busy:
         click.echo("the database is busy (another load) / дерекқор бос емес / база занята", err=True)
         sys.exit(1)

@@ -274,3 +274,5 @@ def test_tartip_tidy_rewrites_what_loads_left_and_says_so(tmp_path, fixtures):
         assert c.execute("select count(*), sum(i) from big").fetchall() == [(len(kept), sum(kept))]
     r = CliRunner().invoke(main, ["tidy", "--db", str(db)])
     assert r.exit_code == 0 and "tidied / ықшамдалды / уплотнено: - (" in r.output  # nothing left to do
+    r = CliRunner().invoke(main, ["tidy", "--db", str(tmp_path / "typo.duckdb")])
+    assert r.exit_code == 1 and "базы нет" in r.output and not (tmp_path / "typo.duckdb").exists()
