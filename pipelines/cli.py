@@ -87,7 +87,7 @@ def tidy(db_path: Path | None) -> None:
     Example (cron, at night):
       tartip tidy --db data/tartip.duckdb
     """
-    from pipelines.watch import Busy
+    from pipelines.watch import BUSY, Busy
     from pipelines.watch import tidy as run
 
     db_path = db_path or paths.default_db()
@@ -96,7 +96,7 @@ def tidy(db_path: Path | None) -> None:
     try:
         run(db_path)
     except Busy:
-        click.echo("the database is busy (another load) / дерекқор бос емес / база занята", err=True)
+        click.echo(BUSY, err=True)
         sys.exit(1)
 
 

@@ -29,6 +29,7 @@ LOADED, REJECTED = "loaded", "rejected"
 SETTLE_SECONDS = 2.0
 # another process holds the database (a `tartip ingest` run): try again after this many seconds
 BUSY_RETRY_SECONDS = 2.0
+BUSY = "the database is busy (another load) / дерекқор бос емес / база занята"
 # after a load (or the start), this many seconds without a file: time to tidy the database
 IDLE_SECONDS = 30.0
 
@@ -127,8 +128,7 @@ def tidy(db_path: Path, echo: Callable[..., None] = click.echo) -> list[str]:
 
 def _busy(what: str, echo: Callable[..., None]) -> None:
     """Say that the database is busy and wait before trying again."""
-    echo(f"{what}: the database is busy (another load) / дерекқор бос емес / база занята — "
-         f"again in {BUSY_RETRY_SECONDS:.0f} s", err=True)
+    echo(f"{what}: {BUSY} — again in {BUSY_RETRY_SECONDS:.0f} s", err=True)
     time.sleep(BUSY_RETRY_SECONDS)
 
 
@@ -170,7 +170,7 @@ def _tidy(db_path: Path, echo: Callable[..., None]) -> bool:
         tidy(db_path, echo)
         return False
     except Busy:
-        echo("tidy: the database is busy (another load) / дерекқор бос емес / база занята — later", err=True)
+        echo(f"tidy: {BUSY} — later", err=True)
         return True
     except Exception as e:
         echo(f"tidy failed / ықшамдау сәтсіз / уплотнение не удалось: {type(e).__name__}: {e}", err=True)
