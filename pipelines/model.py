@@ -115,9 +115,9 @@ def _write_names(con: duckdb.DuckDBPyConnection, directory: org.Directory, after
             con.execute("insert into name_map select * from nm_df")
         earlier = ("select source_table, column_name, name, rows from unresolved_names union all"
                    if after is not None else "")
-        con.execute(f"""
-            create or replace table unresolved_names as
-            select source_table, column_name, name, sum(rows)::bigint as rows
+        counts = f"""
+            select source_table::varchar as source_table, column_name::varchar as column_name,
+                name::varchar as name, sum(rows)::bigint as rows
             from (
                 {earlier}
                 select c.view as source_table, c.column_name, m.name, c.rows
@@ -127,7 +127,16 @@ def _write_names(con: duckdb.DuckDBPyConnection, directory: org.Directory, after
             )
             group by all
             order by rows desc, source_table, column_name, name
-        """)
+        """
+        if after is None or db.one(con, "select count(*) from duckdb_columns() where table_name = "
+                                   "'unresolved_names' and database_name = current_database() "
+                                   "and data_type = '\"NULL\"'")[0]:  # typed anew (a table made untyped)
+            con.execute(f"create or replace table unresolved_names as {counts}")
+        else:  # counted again in place: the table keeps its comments (no catalog change)
+            con.execute(f"create or replace temp table unresolved_now as {counts}")
+            con.execute("delete from unresolved_names")
+            con.execute("insert into unresolved_names select * from temp.unresolved_now")
+            con.execute("drop table temp.unresolved_now")
     finally:
         con.unregister("nm_df")
         con.unregister("cells_df")
@@ -162,6 +171,7 @@ _SCOPED_ROWS = {
 # the registers (kind of load -> source of its tasks) and the core tables made from them alone:
 # a scoped build leaves those tables as they are when none of their registers has a new load
 _REGISTERS = {"protocols": "protocol", "materials": None, "appeals": "appeal"}
+_RAW = ("raw_edms", *(f"raw_{kind}" for kind in _REGISTERS))
 _REGISTER_TABLES = {"protocols": {"protocols"}, "material_submissions": {"materials"},
                     "meetings": {"protocols", "materials"}, "appeals": {"appeals"}}
 
@@ -193,6 +203,12 @@ def _core_scoped(con: duckdb.DuckDBPyConnection, after: int) -> None:
                 f"where key_hash in (select key_hash from affected)")
     for raw in shadows[1:]:
         con.execute(f"create temp table {raw} as select * from {main}.{raw} limit 0")
+    # each shadowed raw table typed once, shadowing its staging view in turn: binding a staging
+    # view (every column through its parsing macros) cost more than the few rows it gives, and the
+    # core tables and the data date read them several times; build() drops them after the marts
+    con.execute(f"create temp table stg_edms as select * from {main}.stg_edms")
+    for raw in shadows[1:]:  # empty: made from the view's columns, not by binding it
+        con.execute(f"create temp table {_staged(raw)} ({_columns_ddl(con, _staged(raw))})")
     built = []
     try:
         for path in sorted((SQL / "core").glob("*.sql")):
@@ -210,9 +226,21 @@ def _core_scoped(con: duckdb.DuckDBPyConnection, after: int) -> None:
                 con.execute(f"insert into {main}.{table} select * from temp.{table}")
             else:
                 con.execute(f"create or replace table {main}.{table} as select * from temp.{table}")
-    finally:  # temp.old_ids stays for the tasks mart (build drops it)
+    finally:  # temp.old_ids and the typed shadows stay for the marts (build drops them)
         for table in [*built, *shadows, "affected", "edms_current"]:
             con.execute(f"drop table if exists temp.{table}")
+
+
+def _columns_ddl(con: duckdb.DuckDBPyConnection, relation: str) -> str:
+    """The column definitions of a table or view of the main schema, for CREATE TABLE."""
+    return ", ".join(f"{db.quote(name)} {kind}" for name, kind in con.execute(
+        "select column_name, data_type from duckdb_columns() where database_name = current_database() "
+        "and schema_name = 'main' and table_name = ? order by column_index", [relation]).fetchall())
+
+
+def _staged(raw: str) -> str:
+    """The staging view of a raw table: raw_edms -> stg_edms."""
+    return "stg_" + raw.removeprefix("raw_")
 
 
 # The tasks mart after an incremental core build: a task keeps its rows (only report_date moves)
@@ -345,7 +373,7 @@ def build(con: duckdb.DuckDBPyConnection, directory: org.Directory, since: int |
             if path.stem == "05_daily_execution":
                 con.execute("create or replace table daily_execution_delta as select null::bigint as after_load_id, "
                             f"{', '.join(DAILY_KEYS)} from daily_execution limit 0")
-        for table in ("old_ids", "daily_keys"):
+        for table in ("old_ids", "daily_keys", *map(_staged, _RAW)):
             con.execute(f"drop table if exists temp.{table}")
         schema.apply_comments(con, missing_only=since is not None)
         rows = db.one(con, "select count(*) from task_assignments")[0]

@@ -115,14 +115,22 @@ def _delta_sql(con: duckdb.DuckDBPyConnection, sql: str) -> str | None:
     run = db.one(con, "select validation_run_id from pub.snapshot_info")[0] if db.one(
         con, "select count(*) from duckdb_columns() where database_name = 'pub' and table_name = 'violations' "
              "and column_name = 'flag_id'")[0] else None
-    run = int(run) if run is not None else None
+    if run is None:
+        return None  # a snapshot written before flags held spans: written whole once
+    run = int(run)
+    # its macros and views come from the SQL its model inputs name: kept when they are all there
+    kept = db.one(con, "select count(*) from duckdb_views() where database_name = 'pub' and view_name in "
+                       f"({db.literal_list(SNAPSHOT_VIEWS)})")[0] == len(SNAPSHOT_VIEWS) and \
+        db.one(con, "select count(distinct function_name) from duckdb_functions() where database_name = 'pub' "
+                    "and function_type in ('macro', 'table_macro')")[0] == len(_macro_names(sql))
     by_task = _covers(con, "mart_tasks_delta", prev[0])
     by_group = {t for t, delta in BY_GROUP.items() if _covers(con, delta, prev[0])}
     for st in _statements(sql):
         m = _CREATE.match(st)
         if not m:
-            out.append(st)
-        elif m[1] in FLAGS and run is not None:
+            if not (kept and st.lower().startswith(_MACRO_OR_VIEW)):
+                out.append(st)
+        elif m[1] in FLAGS:
             # those that held at run `run` and no longer do (closed since, or dropped): replaced or
             # dropped; those closed before and now dropped (held for no run still kept): dropped
             out += [f"delete from pub.{m[1]} where until_run_id is null and flag_id not in "
@@ -140,10 +148,32 @@ def _delta_sql(con: duckdb.DuckDBPyConnection, sql: str) -> str | None:
             delta = f"main.{BY_GROUP[m[1]]}"
             out += [f"delete from pub.{m[1]} as d using {delta} as k where {SAME_KEYS}", _move_date(m[1], m[1]),
                     f"insert into pub.{m[1]} select * from ({m[2]}) as d semi join {delta} as k on {SAME_KEYS}"]
-        else:
-            out.append(f"create or replace table pub.{m[1]} as {m[2]}")
+        else:  # emptied and filled again: the table and its comments stay (no catalog change)
+            out += [f"delete from pub.{m[1]}", f"insert into pub.{m[1]} {m[2]}"]
     out += ["drop table temp.pub_changed", "drop table temp.pub_changed_ids"]
     return ";\n".join(out) + ";"
+
+
+_MACRO_OR_VIEW = ("create or replace macro pub.", "create or replace view pub.")
+
+
+def _macro_names(sql: str) -> set[str]:
+    """The macros a snapshot's SQL creates."""
+    return {st.split()[4].removeprefix("pub.").split("(")[0].lower() for st in _statements(sql)
+            if st.lower().startswith(_MACRO_OR_VIEW[0])}
+
+
+def _write(con: duckdb.DuckDBPyConnection, sql: str, update: bool) -> None:
+    """Run a snapshot's statements and comment its tables in one transaction: DuckDB checkpoints
+    the file once (at detach), not after each statement. update: only tables without a comment."""
+    con.begin()
+    try:
+        con.execute(sql)
+        schema.apply_comments(con, "pub", missing_only=update)
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
 
 
 def _swap(con: duckdb.DuckDBPyConnection, target: Path, sql: str, delta: bool = False) -> Path:
@@ -162,19 +192,16 @@ def _swap(con: duckdb.DuckDBPyConnection, target: Path, sql: str, delta: bool = 
         update = _delta_sql(con, sql) if tmp.exists() and delta else None
         if update is not None:
             db.pace_vacuum(con, "pub")
-        if update is None and delta and target.exists():
-            con.execute("detach pub")
-            tmp.unlink()
-            con.execute(f"attach '{tmp}' as pub")
-        # one transaction: DuckDB checkpoints the file once (at detach), not after each statement
-        con.begin()
-        try:
-            con.execute(update or sql)
-            schema.apply_comments(con, "pub", missing_only=update is not None)
-            con.commit()
-        except BaseException:
-            con.rollback()
-            raise
+            try:
+                _write(con, update, update=True)
+            except duckdb.Error:  # the copy does not take the update (a snapshot of another shape)
+                update = None
+        if update is None:
+            if delta and target.exists():  # the copy goes: written whole on an empty file
+                con.execute("detach pub")
+                tmp.unlink()
+                con.execute(f"attach '{tmp}' as pub")
+            _write(con, sql, update=False)
     finally:
         con.execute("detach pub")
     os.replace(tmp, target)
@@ -222,7 +249,7 @@ def publish(con: duckdb.DuckDBPyConnection, db_path: Path | str, done=None,
     restricted = _swap(con, restricted_path(db_path), """
         create table pub.appeals as select * from main.appeals;
         create table pub.documents as select * from main.documents where is_restricted;
-    """ + info)
+    """ + info, delta=not fresh)
     stages.kill_point("published")
     if done is not None:
         stages.mark(con, "publish", done)

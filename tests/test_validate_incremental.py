@@ -252,6 +252,26 @@ def test_a_snapshot_made_before_flags_held_spans_gets_them_whole(incremental, tm
         table(copy, "select count(*) from current_violations")
 
 
+def test_a_snapshot_of_another_shape_is_written_whole(incremental, tmp_path):
+    db, _ = incremental
+    copy = _copy(db, tmp_path)
+    pub = duckdb.connect(str(publish.public_path(copy)))
+    try:  # as other code wrote it: a table with a column fewer, a macro missing
+        pub.execute("alter table load_log drop column file_name")
+        pub.execute("drop macro table tasks_as_of")
+    finally:
+        pub.close()
+    con = duckdb.connect(str(copy))
+    try:
+        publish.publish(con, copy)
+        main = con.execute("select * from load_log").fetchall()
+    finally:
+        con.close()
+    assert table(publish.public_path(copy), "select * from load_log") == sorted(main, key=repr)
+    assert table(publish.public_path(copy), "select count(*) from duckdb_functions() "
+                 "where function_name = 'tasks_as_of'") == [(1,)]
+
+
 def table(db: Path, sql: str) -> list[tuple]:
     """The rows of a query on a database file, sorted."""
     con = duckdb.connect(str(db), read_only=True)

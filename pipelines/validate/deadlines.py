@@ -59,18 +59,23 @@ def judged_sql(rule: Rule, as_of: dt.date, tasks: str | None = None) -> str:
     """
 
 
-def run(con: duckdb.DuckDBPyConnection, rule: Rule, as_of: dt.date) -> tuple[int, int]:
+def tasks_relation(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> str | None:
+    """The relation the rules read the tasks as of `as_of` from: the tasks mart when it is
+    tasks_as_of(the data date) and that is the date, else None (computed: tasks_as_of)."""
+    mart = db.one(con, "select count(*) from duckdb_tables() where table_name = 'mart_tasks' "
+                       "and schema_name = 'main' and database_name = current_database()")[0] and \
+        db.one(con, "select as_of from data_as_of")[0] == as_of
+    return "mart_tasks" if mart else None
+
+
+def run(con: duckdb.DuckDBPyConnection, rule: Rule, as_of: dt.date, tasks: str | None = None) -> tuple[int, int]:
     """Check one deadline rule and add its flags to temp.new_flags (flags.gather); return (records
-    checked, violations).
+    checked, violations). tasks: tasks_relation(con, as_of), worked out once per run.
 
     The judged records are not stored: they are counted, and only the violations are formatted
     into flags (storing every record with its texts cost more than judging them).
     """
-    # the tasks mart is tasks_as_of(the data date): as of that date the rule reads it, not a recomputation
-    mart = db.one(con, "select count(*) from duckdb_tables() where table_name = 'mart_tasks' "
-                       "and schema_name = 'main' and database_name = current_database()")[0] and \
-        db.one(con, "select as_of from data_as_of")[0] == as_of
-    judged = judged_sql(rule, as_of, "mart_tasks" if mart else None)
+    judged = judged_sql(rule, as_of, tasks)
     checked = db.one(con, f"select count(*) from ({judged})")[0]
     responsible = "department_code" if rule.responsible == "record" else f"'{rule.responsible}'"
     # the rule's flags as judged now, gathered for flags.settle (run.run): unchanged ones are kept

@@ -193,11 +193,12 @@ def run(con: duckdb.DuckDBPyConnection, rule_ids: list[str] | None = None, as_of
     try:
         step = progress.stage if progress else (lambda what: None)
         found = flags.gather(con)
+        tasks = deadlines.tasks_relation(con, as_of)
         for rule in rules:
             if rule.kind == "deadline":
                 step(f"validate: {rule.id}")
                 t = time.perf_counter()
-                checked, bad = deadlines.run(con, rule, as_of)
+                checked, bad = deadlines.run(con, rule, as_of, tasks)
                 results[rule.id] = RuleResult(rule, checked, bad, time.perf_counter() - t)
         # the deadline rules' flags as found now: those unchanged since the previous run are kept
         step("validate: deadline flags")
@@ -208,15 +209,15 @@ def run(con: duckdb.DuckDBPyConnection, rule_ids: list[str] | None = None, as_of
         if suites:
             with db.memory_cap(con, memory_limit()) if since is None else contextlib.nullcontext():
                 docs_index = _suites(con, docs_root, since, results, run_id, prev_run, step)
-        for res in results.values():
-            r = res.rule
-            con.execute(
-                "insert into validation_runs (run_id, run_at, as_of, rule_id, clause, kind, severity, title_kk, "
-                "title_ru, title_en, records_checked, violations, status, seconds) "
-                "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [run_id, run_at, as_of, r.id, r.clause, r.kind, r.severity, r.title_kk, r.title_ru, r.title_en,
-                 res.checked, res.violations, res.status, round(res.seconds, 3)],
-            )
+        # one statement for the run's lines (a statement per rule cost more than writing them)
+        lines = [[run_id, run_at, as_of, r.rule.id, r.rule.clause, r.rule.kind, r.rule.severity, r.rule.title_kk,
+                  r.rule.title_ru, r.rule.title_en, r.checked, r.violations, r.status, round(r.seconds, 3)]
+                 for r in results.values()]
+        con.execute(
+            "insert into validation_runs (run_id, run_at, as_of, rule_id, clause, kind, severity, title_kk, "
+            "title_ru, title_en, records_checked, violations, status, seconds) values "
+            + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(lines)),
+            [v for line in lines for v in line])
         keep = int(settings.load().get("validation", {}).get("keep_flag_runs", 0))
         if since is None and not rule_ids:  # a rule no longer in the catalogue holds no flag
             flags.close(con, run_id, f"rule_id not in ({db.literal_list(results)})")
