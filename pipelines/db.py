@@ -7,6 +7,7 @@ import hashlib
 import os
 import re
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -232,3 +233,18 @@ def literal(text: str) -> str:
 def literal_list(texts) -> str:
     """Texts as the items of an SQL `in (...)` list ('' when there are none, so that it matches nothing)."""
     return ", ".join(literal(t) for t in texts) or "''"
+
+
+@cache
+def _parser() -> duckdb.DuckDBPyConnection:
+    """An in-memory connection that only splits SQL texts into statements (opening one costs
+    30–60 ms: a publish splits nine texts)."""
+    return duckdb.connect()
+
+
+@cache
+def statements(sql: str) -> tuple[str, ...]:
+    """The statements of a SQL text, without comment lines."""
+    return tuple("\n".join(line for line in st.query.strip().splitlines()
+                         if not line.lstrip().startswith("--")).strip().rstrip(";")
+                 for st in _parser().extract_statements(sql))

@@ -238,6 +238,17 @@ def _columns_ddl(con: duckdb.DuckDBPyConnection, relation: str) -> str:
         "and schema_name = 'main' and table_name = ? order by column_index", [relation]).fetchall())
 
 
+def _refill(con: duckdb.DuckDBPyConnection, table: str, select: str) -> None:
+    """Make a table (schema-qualified) hold the rows of select: in place when it exists, so that it
+    keeps its comment (a table made anew is commented again, a catalog change the commit writes)."""
+    if db.one(con, "select count(*) from duckdb_tables() where database_name || '.' || schema_name || '.' "
+                   "|| table_name = ?", [table.replace('"', "")])[0]:
+        con.execute(f"delete from {table}")
+        con.execute(f"insert into {table} by name {select}")
+    else:
+        con.execute(f"create table {table} as {select}")
+
+
 def _staged(raw: str) -> str:
     """The staging view of a raw table: raw_edms -> stg_edms."""
     return "stg_" + raw.removeprefix("raw_")
@@ -281,9 +292,9 @@ def _mart_tasks_scoped(con: duckdb.DuckDBPyConnection, since: int, old_date) -> 
         for table in ("task_assignments", "status_history"):
             con.execute(f"create or replace temp table {table} as select * from {main}.{table} where {redo}")
         con.execute(f"create or replace temp table mart_new as select * from task_measure({d2})")
-        con.execute(f"create or replace table {main}.mart_tasks_delta as "
-                    f"select cast({int(since)} as bigint) as after_load_id, task_id "
-                    f"from {main}.mart_tasks where {redo} union select {int(since)}, task_id from temp.mart_new")
+        _refill(con, f"{main}.mart_tasks_delta",
+                f"select cast({int(since)} as bigint) as after_load_id, task_id "
+                f"from {main}.mart_tasks where {redo} union select {int(since)}, task_id from temp.mart_new")
         # the groups of daily_execution the re-measured rows counted in, before and after
         con.execute(f"create or replace temp view measure_old as select * from {main}.mart_tasks where {redo}")
         keys = ", ".join(DAILY_KEYS)
@@ -313,8 +324,8 @@ def _daily_scoped(con: duckdb.DuckDBPyConnection, since: int, new_date) -> None:
     the others only move to the new report date. daily_execution_delta lists those groups for the
     publish stage."""
     d2 = f"date '{new_date}'"
-    con.execute(f"create or replace table daily_execution_delta as "
-                f"select cast({int(since)} as bigint) as after_load_id, * from temp.daily_keys")
+    _refill(con, f"{_main_schema(con)}.daily_execution_delta",
+            f"select cast({int(since)} as bigint) as after_load_id, * from temp.daily_keys")
     try:
         con.execute(f"create temp view daily_src as select * from mart_tasks as d "
                     f"semi join daily_keys as k on {_SAME_MART_KEYS}")
@@ -323,6 +334,12 @@ def _daily_scoped(con: duckdb.DuckDBPyConnection, since: int, new_date) -> None:
         con.execute("insert into daily_execution by name select * from daily_counts('daily_src')")
     finally:
         con.execute("drop view if exists temp.daily_src")
+
+
+# what a scoped build does not run again: views and macros are defined by the SQL alone, and a
+# scoped build runs the same SQL as the build before it (stages.catch_up); made again, each view
+# would be bound again and lose its comment
+DEFINITIONS = ("create or replace view ", "create or replace macro ")
 
 
 def build(con: duckdb.DuckDBPyConnection, directory: org.Directory, since: int | None = None,
@@ -366,7 +383,11 @@ def build(con: duckdb.DuckDBPyConnection, directory: org.Directory, since: int |
             if scoped and path.stem == "05_daily_execution":
                 _daily_scoped(con, since, db.one(con, "select as_of from data_as_of")[0])
                 continue
-            con.execute(db.render(path.read_text(encoding="utf-8"), params))
+            sql = db.render(path.read_text(encoding="utf-8"), params)
+            if since is not None:  # the views and macros stand as the last build made them, same SQL
+                sql = ";\n".join(st for st in db.statements(sql) if not st.lower().startswith(DEFINITIONS))
+            if sql:
+                con.execute(sql)
             # a whole build: the publish stage rewrites the snapshot's tasks and daily counts
             if path.stem == "04_tasks":
                 con.execute("create or replace table mart_tasks_delta (after_load_id bigint, task_id varchar)")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -69,21 +68,6 @@ BY_GROUP = {"daily_execution": "daily_execution_delta"}
 _CREATE = re.compile(r"^create\s+table\s+pub\.(\w+)\s+as\s+(.*)$", re.IGNORECASE | re.DOTALL)
 
 
-@cache
-def _parser() -> duckdb.DuckDBPyConnection:
-    """An in-memory connection that only splits SQL texts into statements (opening one costs
-    30–60 ms: a publish splits nine texts)."""
-    return duckdb.connect()
-
-
-@cache
-def _statements(sql: str) -> tuple[str, ...]:
-    """The statements of a SQL text, without comment lines."""
-    return tuple("\n".join(line for line in st.query.strip().splitlines()
-                        if not line.lstrip().startswith("--")).strip().rstrip(";")
-                  for st in _parser().extract_statements(sql))
-
-
 def _covers(con: duckdb.DuckDBPyConnection, delta: str, load_id: int) -> bool:
     """Whether the model's delta table (mart_tasks_delta, daily_execution_delta) lists what its
     build changed after load `load_id` (the previous snapshot's): then the snapshot can follow it."""
@@ -111,24 +95,27 @@ def _delta_sql(con: duckdb.DuckDBPyConnection, sql: str) -> str | None:
            "create or replace temp table pub_changed_ids as "
            "select document_id from pub.documents where key_hash in (select key_hash from pub_changed) union "
            "select document_id from main.documents where key_hash in (select key_hash from pub_changed)"]
-    # the validation run the snapshot's flags are of (none: a snapshot made before flags held spans)
-    run = db.one(con, "select validation_run_id from pub.snapshot_info")[0] if db.one(
-        con, "select count(*) from duckdb_columns() where database_name = 'pub' and table_name = 'violations' "
-             "and column_name = 'flag_id'")[0] else None
-    if run is None:
-        return None  # a snapshot written before flags held spans: written whole once
-    run = int(run)
+    # the validation run the snapshot's flags are of (a snapshot with flags made before they held
+    # spans is written whole once)
+    run = None
+    if any((m := _CREATE.match(st)) and m[1] in FLAGS for st in db.statements(sql)):
+        if not db.one(con, "select count(*) from duckdb_columns() where database_name = 'pub' "
+                           "and table_name = 'violations' and column_name = 'flag_id'")[0]:
+            return None
+        run = int(db.one(con, "select validation_run_id from pub.snapshot_info")[0])
     # its macros and views come from the SQL its model inputs name: kept when they are all there
-    kept = db.one(con, "select count(*) from duckdb_views() where database_name = 'pub' and view_name in "
-                       f"({db.literal_list(SNAPSHOT_VIEWS)})")[0] == len(SNAPSHOT_VIEWS) and \
-        db.one(con, "select count(distinct function_name) from duckdb_functions() where database_name = 'pub' "
-                    "and function_type in ('macro', 'table_macro')")[0] == len(_macro_names(sql))
+    macros, views = _made(sql, "macro"), _made(sql, "view")
+    kept = (not views or db.one(con, "select count(*) from duckdb_views() where database_name = 'pub' "
+                                     f"and view_name in ({db.literal_list(views)})")[0] == len(views)) and \
+        (not macros or db.one(con, "select count(distinct function_name) from duckdb_functions() "
+                                   "where database_name = 'pub' and function_type in ('macro', 'table_macro') "
+                                   f"and function_name in ({db.literal_list(macros)})")[0] == len(macros))
     by_task = _covers(con, "mart_tasks_delta", prev[0])
     by_group = {t for t, delta in BY_GROUP.items() if _covers(con, delta, prev[0])}
-    for st in _statements(sql):
+    for st in db.statements(sql):
         m = _CREATE.match(st)
         if not m:
-            if not (kept and st.lower().startswith(_MACRO_OR_VIEW)):
+            if not (kept and st.lower().startswith(("create or replace macro pub.", "create or replace view pub."))):
                 out.append(st)
         elif m[1] in FLAGS:
             # those that held at run `run` and no longer do (closed since, or dropped): replaced or
@@ -154,13 +141,11 @@ def _delta_sql(con: duckdb.DuckDBPyConnection, sql: str) -> str | None:
     return ";\n".join(out) + ";"
 
 
-_MACRO_OR_VIEW = ("create or replace macro pub.", "create or replace view pub.")
-
-
-def _macro_names(sql: str) -> set[str]:
-    """The macros a snapshot's SQL creates."""
-    return {st.split()[4].removeprefix("pub.").split("(")[0].lower() for st in _statements(sql)
-            if st.lower().startswith(_MACRO_OR_VIEW[0])}
+def _made(sql: str, kind: str) -> set[str]:
+    """The macros or views (kind) a snapshot's SQL creates in `pub`."""
+    head = f"create or replace {kind} pub."
+    return {st[len(head):].split("(")[0].split()[0].lower() for st in db.statements(sql)
+            if st.lower().startswith(head)}
 
 
 def _write(con: duckdb.DuckDBPyConnection, sql: str, update: bool) -> None:
@@ -219,7 +204,7 @@ def macros_sql() -> str:
     views = tuple(f"create or replace view {v} as" for v in SNAPSHOT_VIEWS)
     out = []
     for path in sorted((SQL / "marts").glob("*.sql")):
-        for body in _statements(db.render(path.read_text(encoding="utf-8"), params)):
+        for body in db.statements(db.render(path.read_text(encoding="utf-8"), params)):
             head = body.lstrip().lower()
             if head.startswith("create or replace macro "):
                 out.append(body.replace("create or replace macro ", "create or replace macro pub.", 1) + ";")

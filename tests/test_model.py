@@ -101,9 +101,15 @@ def test_rebuilding_only_the_new_loads_documents_equals_a_full_rebuild(con, dire
     model.build(con, directory)
     covered = con.execute("select max(load_id) from load_log").fetchone()[0]
     oids = dict(con.execute("select table_name, table_oid from duckdb_tables()").fetchall())
+    views = "select view_name, view_oid from duckdb_views() where not internal order by all"
+    defined = con.execute(views).fetchall()
     for name in later:
         load.load_file(con, fixtures / name)
     model.build(con, directory, since=covered)
+    # the same SQL: its views are not defined again, the delta tables and the names refilled in place
+    assert con.execute(views).fetchall() == defined
+    for t in ("mart_tasks_delta", "daily_execution_delta", "unresolved_names"):
+        assert con.execute("select table_oid from duckdb_tables() where table_name = ?", [t]).fetchone()[0] == oids[t]
     # a register without a new load keeps its tables as they were (not rebuilt)
     kinds = {"protocols": {"protocols"}, "material_submissions": {"materials"},
              "meetings": {"protocols", "materials"}, "appeals": {"appeals"}}
