@@ -102,7 +102,7 @@ def _delta_sql(con: duckdb.DuckDBPyConnection, sql: str) -> str | None:
         if not db.one(con, "select count(*) from duckdb_columns() where database_name = 'pub' "
                            "and table_name = 'violations' and column_name = 'flag_id'")[0]:
             return None
-        run = int(db.one(con, "select validation_run_id from pub.snapshot_info")[0])
+        run = db.one(con, "select validation_run_id from pub.snapshot_info")[0]  # None: published unchecked
     # its macros and views come from the SQL its model inputs name: kept when they are all there
     macros, views = _made(sql, "macro"), _made(sql, "view")
     kept = (not views or db.one(con, "select count(*) from duckdb_views() where database_name = 'pub' "
@@ -117,7 +117,7 @@ def _delta_sql(con: duckdb.DuckDBPyConnection, sql: str) -> str | None:
         if not m:
             if not (kept and st.lower().startswith(("create or replace macro pub.", "create or replace view pub."))):
                 out.append(st)
-        elif m[1] in FLAGS:
+        elif m[1] in FLAGS and run is not None:
             # those that held at run `run` and no longer do (closed since, or dropped): replaced or
             # dropped; those closed before and now dropped (held for no run still kept): dropped
             out += [f"delete from pub.{m[1]} where until_run_id is null and flag_id not in "
