@@ -128,14 +128,11 @@ def _write_names(con: duckdb.DuckDBPyConnection, directory: org.Directory, after
             group by all
             order by rows desc, source_table, column_name, name
         """
-        if after is None or db.one(con, "select count(*) from duckdb_columns() where table_name = "
-                                   "'unresolved_names' and database_name = current_database() "
-                                   "and data_type = '\"NULL\"'")[0]:  # typed anew (a table made untyped)
+        if after is None:
             con.execute(f"create or replace table unresolved_names as {counts}")
-        else:  # counted again in place: the table keeps its comments (no catalog change)
+        else:  # counted aside (the counts read the table), then refilled in place
             con.execute(f"create or replace temp table unresolved_now as {counts}")
-            con.execute("delete from unresolved_names")
-            con.execute("insert into unresolved_names select * from temp.unresolved_now")
+            _refill(con, f"{_main_schema(con)}.unresolved_names", "select * from temp.unresolved_now")
             con.execute("drop table temp.unresolved_now")
     finally:
         con.unregister("nm_df")
@@ -240,13 +237,16 @@ def _columns_ddl(con: duckdb.DuckDBPyConnection, relation: str) -> str:
 
 def _refill(con: duckdb.DuckDBPyConnection, table: str, select: str) -> None:
     """Make a table (schema-qualified) hold the rows of select: in place when it exists, so that it
-    keeps its comment (a table made anew is commented again, a catalog change the commit writes)."""
-    if db.one(con, "select count(*) from duckdb_tables() where database_name || '.' || schema_name || '.' "
-                   "|| table_name = ?", [table.replace('"', "")])[0]:
+    keeps its comment (a table made anew is commented again, a catalog change the commit writes);
+    made anew when absent or untyped (a column of type NULL: made from an empty frame)."""
+    columns, untyped = db.one(con, "select count(*), count(*) filter (where data_type = '\"NULL\"') "
+                                   "from duckdb_columns() where database_name || '.' || schema_name || '.' "
+                                   "|| table_name = ?", [table.replace('"', "")])
+    if columns and not untyped:
         con.execute(f"delete from {table}")
         con.execute(f"insert into {table} by name {select}")
     else:
-        con.execute(f"create table {table} as {select}")
+        con.execute(f"create or replace table {table} as {select}")
 
 
 def _staged(raw: str) -> str:
