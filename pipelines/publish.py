@@ -8,9 +8,11 @@ either the old snapshot or the new one, never half of one (rename is atomic).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+import threading
 from pathlib import Path
 
 import duckdb
@@ -161,15 +163,28 @@ def _write(con: duckdb.DuckDBPyConnection, sql: str, update: bool) -> None:
         raise
 
 
-def _swap(con: duckdb.DuckDBPyConnection, target: Path, sql: str, delta: bool = False) -> Path:
+def _tmp(target: Path) -> Path:
+    """The file a new snapshot is written to before it is renamed over target (none left by a crash:
+    a crashed run's file, or its log replayed on a copy, must not be taken for this run's)."""
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
+    return tmp
+
+
+def _swap(con: duckdb.DuckDBPyConnection, target: Path, sql: str, delta: bool = False,
+          early: Early | None = None) -> Path:
     """Write a new snapshot file next to target with sql (schema `pub`), then rename it over target.
 
     delta: start from a copy of the current snapshot and update only what changed (see _delta_sql);
-    a full write when that is not possible.
+    a full write when that is not possible. early: the snapshot's tables of the model already
+    written (Early); sql writes the others on the same file.
     """
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.unlink(missing_ok=True)
-    tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)  # a crashed run's log must not replay on the copy
+    if early is not None and early.written(target):
+        tmp = early.tmp
+        sql = early.rest(sql)
+    else:
+        tmp = _tmp(target)
     if delta and target.exists():
         shutil.copyfile(target, tmp)
     con.execute(f"attach '{tmp}' as pub")
@@ -193,6 +208,88 @@ def _swap(con: duckdb.DuckDBPyConnection, target: Path, sql: str, delta: bool = 
     return target
 
 
+def public_sql() -> str:
+    """The public snapshot's masking macros and tables (sql/publish/public.sql)."""
+    return (SQL / "publish" / "public.sql").read_text(encoding="utf-8")
+
+
+# the public snapshot's tables that only the model makes (no flag, run or load in them): the largest,
+# written by Early while the rules are checked
+EARLY = ("tasks", "overdue_tasks", "execution_summary", "daily_execution", "status_history",
+         "documents", "task_assignments")
+
+
+class Early:
+    """A new public snapshot's tables of the model, written on its file in a background thread (its
+    own connection to the database) while the rules are checked: GX's Python holds one core, DuckDB's
+    copy takes the other. For a snapshot written whole (a first load); publish() completes the file.
+
+    A crash leaves only the unrenamed file, which the next run removes (_tmp).
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, db_path: Path | str):
+        self.target = public_path(db_path)
+        self.tmp = _tmp(self.target)
+        self.error: BaseException | None = None
+        self._cur = con.cursor()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @classmethod
+    def start(cls, con: duckdb.DuckDBPyConnection, db_path: Path | str) -> Early:
+        """Begin writing; the caller hands the result to publish() or calls cancel()."""
+        early = cls(con, db_path)
+        early._thread.start()
+        return early
+
+    def _run(self) -> None:
+        try:
+            self._cur.execute(f"attach {db.literal(str(self.tmp))} as pub")
+            try:
+                self._cur.begin()
+                try:
+                    self._cur.execute(";\n".join(self._split(public_sql())[0]) + ";")
+                    self._cur.commit()
+                except BaseException:
+                    self._cur.rollback()
+                    raise
+            finally:
+                self._cur.execute("detach pub")
+        except BaseException as e:  # noqa: BLE001 — publish() writes the whole file instead
+            self.error = e
+
+    @staticmethod
+    def _split(sql: str) -> tuple[list[str], list[str]]:
+        """A snapshot's statements: (the early part: masking macros and EARLY tables, the rest)."""
+        early, rest = [], []
+        for st in db.statements(sql):
+            m = _CREATE.match(st)
+            if not m:
+                early.append(st)
+                rest.append(st)
+            else:
+                (early if m[1] in EARLY else rest).append(st)
+        return early, rest
+
+    def written(self, target: Path) -> bool:
+        """Wait for the writer; whether it wrote target's early tables (else the file is removed)."""
+        self._thread.join()
+        self._cur.close()
+        if self.error is not None or target != self.target:
+            _tmp(self.target)
+            return False
+        return True
+
+    def rest(self, sql: str) -> str:
+        """The statements of sql that the early part did not run."""
+        return ";\n".join(self._split(sql)[1]) + ";"
+
+    def cancel(self) -> None:
+        """Stop the writer (the rules failed) and remove its file."""
+        with contextlib.suppress(duckdb.Error, RuntimeError):
+            self._cur.interrupt()
+        self.written(Path())
+
+
 # views of the marts that the snapshot holds as views over its own tables (not copied rows)
 SNAPSHOT_VIEWS = ("current_violations",)
 
@@ -214,12 +311,14 @@ def macros_sql() -> str:
 
 
 def publish(con: duckdb.DuckDBPyConnection, db_path: Path | str, done=None,
-            fresh: bool = False) -> tuple[Path, Path]:
+            fresh: bool = False, early: Early | None = None) -> tuple[Path, Path]:
     """Write the public (masked) and restricted snapshots of the database open on con.
 
     Each holds `snapshot_info`: the load it reflects. done: the stages.State recorded once both
     files are in place (a crash before that publishes again on the next run). fresh: write the
     public snapshot whole rather than update the current one (a compact file: see held_back).
+    early: its tables of the model written while the rules were checked (Early.start): the
+    public snapshot is completed on that file.
     """
     from pipelines import stages
 
@@ -227,9 +326,8 @@ def publish(con: duckdb.DuckDBPyConnection, db_path: Path | str, done=None,
         (stages.state(con, "model") or stages.State(stages.ingested(con), "")).load_id)
     info = SNAPSHOT_INFO.format(load_id=int(load_id))
     # the measure travels with the data: reports and analysts on the snapshot recompute any past date
-    public = _swap(con, public_path(db_path),
-                   (SQL / "publish" / "public.sql").read_text(encoding="utf-8") + "\n" + macros_sql() + info,
-                   delta=not fresh)
+    public = _swap(con, public_path(db_path), public_sql() + "\n" + macros_sql() + info,
+                   delta=not fresh and early is None, early=early)
     stages.kill_point("publish")
     restricted = _swap(con, restricted_path(db_path), """
         create table pub.appeals as select * from main.appeals;
