@@ -108,3 +108,28 @@ def test_suites_over_every_record_run_under_the_validation_cap(con, ingest, monk
     since = con.execute("select max(load_id) from load_log").fetchall()[0][0]
     validation.run(con, since=since)
     assert seen and set(seen) == {own} and limit() == own
+
+
+def test_a_chunk_comes_through_arrow_as_duckdb_would_give_it(con):
+    # GX must see the frame .df() would make: text, timestamps, booleans with and without missing
+    # values, integers (through Arrow); dates, decimals, integers with missing values (by .df()),
+    # and an empty chunk
+    through_arrow = """
+        select * from (values
+            ('a', true, true, timestamp '2025-01-06 19:00', 1, 1.5::double),
+            (null, null, false, null, 2, null),
+            ('ДСП ә', false, true, timestamp '2025-03-21 09:00', 3, 2.0)
+        ) as t(text, flag_with_nulls, flag, moment, n, x)"""
+    by_df = """
+        select * from (values
+            ('a', date '2025-01-06', 1, 1.5),
+            (null, null, null, null)
+        ) as t(text, day, n, x)"""
+    table = con.sql(through_arrow).to_arrow_table()
+    assert all(expectations._as_df(c.type, c.null_count) for c in table.columns)
+    table = con.sql(by_df).to_arrow_table()
+    assert not any(expectations._as_df(c.type, c.null_count) for c in table.columns[1:])
+    for sql in (through_arrow, by_df, through_arrow + " where false"):
+        got, want = expectations.frame(con, sql), con.execute(sql).df()
+        assert list(got.dtypes) == list(want.dtypes)
+        assert got.equals(want)

@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from pipelines import db, settings
 from pipelines.paths import EXPECTATIONS
@@ -294,9 +295,8 @@ def _chunks(con: duckdb.DuckDBPyConnection, vd, name: str, needed: set[str], par
 
     _no_fingerprints()
     for part in range(parts):
-        df = con.execute(f"select rowid as gx_row, {', '.join(sorted(needed))} from gx_frame "
-                         f"where gx_part >= {part * BUCKETS // parts} and gx_part < {(part + 1) * BUCKETS // parts}"
-                         ).df()
+        df = frame(con, f"select rowid as gx_row, {', '.join(sorted(needed))} from gx_frame "
+                        f"where gx_part >= {part * BUCKETS // parts} and gx_part < {(part + 1) * BUCKETS // parts}")
         rows = df.pop("gx_row").to_numpy()
         result = Validator(batch_definition=vd.batch_definition, batch_parameters={"dataframe": df},
                            result_format=RESULT_FORMAT).validate_expectation_suite(vd.suite)
@@ -304,6 +304,32 @@ def _chunks(con: duckdb.DuckDBPyConnection, vd, name: str, needed: set[str], par
         if summary is not None:
             summary.add(result)
         yield [_outcome(name, r, rows) for r in result.results]
+
+
+def _as_df(kind: pa.DataType, nulls: int) -> bool:
+    """Whether Arrow's pandas conversion of a column gives what .df() gives: text, floats, timestamps
+    without a zone, integers and booleans without missing values (a boolean with missing values
+    once made pandas' nullable "boolean", as .df() makes it)."""
+    t = pa.types
+    return (t.is_string(kind) or t.is_large_string(kind) or t.is_floating(kind) or t.is_boolean(kind)
+            or (t.is_timestamp(kind) and kind.tz is None) or (t.is_integer(kind) and not nulls))
+
+
+def frame(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
+    """A query's rows as the pandas frame DuckDB's .df() makes, through Arrow when every column
+    converts alike (_as_df): 5-10x faster for text (.df() builds a Python string per value, 0.7 s of
+    a 500,000-row chunk); by .df() itself otherwise (dates, decimals, integers with missing values)
+    and for an empty result (whose text columns .df() makes objects)."""
+    table = con.sql(sql).to_arrow_table()
+    columns = list(zip(table.column_names, table.schema.types, (c.null_count for c in table.columns),
+                       strict=True))
+    if not table.num_rows or not all(_as_df(kind, nulls) for _, kind, nulls in columns):
+        return con.execute(sql).df()
+    df = table.to_pandas()
+    for name, kind, nulls in columns:
+        if pa.types.is_boolean(kind) and nulls:
+            df[name] = df[name].astype("boolean")
+    return df
 
 
 def _no_fingerprints() -> None:
