@@ -231,6 +231,8 @@ class Early:
         self.target = public_path(db_path)
         self.tmp = _tmp(self.target)
         self.error: BaseException | None = None
+        # split here, not in the thread: db.statements shares one parsing connection
+        self._sql = ";\n".join(self._split(public_sql())[0]) + ";"
         self._cur = con.cursor()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -247,7 +249,7 @@ class Early:
             try:
                 self._cur.begin()
                 try:
-                    self._cur.execute(";\n".join(self._split(public_sql())[0]) + ";")
+                    self._cur.execute(self._sql)
                     self._cur.commit()
                 except BaseException:
                     self._cur.rollback()
