@@ -273,13 +273,11 @@ class Early:
         return early, rest
 
     def written(self, target: Path) -> bool:
-        """Wait for the writer; whether it wrote target's early tables (else the file is removed)."""
+        """Wait for the writer; whether it wrote target's early tables (if not, _swap starts the file
+        anew)."""
         self._thread.join()
         self._cur.close()
-        if self.error is not None or target != self.target:
-            _tmp(self.target)
-            return False
-        return True
+        return self.error is None and target == self.target
 
     def rest(self, sql: str) -> str:
         """The statements of sql that the early part did not run."""
@@ -289,7 +287,8 @@ class Early:
         """Stop the writer (the rules failed) and remove its file."""
         with contextlib.suppress(duckdb.Error, RuntimeError):
             self._cur.interrupt()
-        self.written(Path())
+        self.written(self.target)
+        _tmp(self.target)
 
 
 # views of the marts that the snapshot holds as views over its own tables (not copied rows)
