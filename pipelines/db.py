@@ -128,23 +128,49 @@ def memory_cap(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
 
     Lowering the cap makes DuckDB give back the cached blocks above it at once (written to the file
     or spilled), so that Python's own memory can grow beside it without the process outgrowing
-    its budget.
+    its budget. Memory DuckDB cannot give back (what another thread's statement holds, indexes)
+    can refuse the cap: the lowest one it accepts on the way up holds instead.
     """
     shown = _shown_limit(con)
     known, known_shown = _LIMITS.get(id(con), ("", ""))
     # a cap set elsewhere: as shown, half a last digit up (never lower)
     before = known if known_shown == shown else re.sub(
         r"[\d.]+", lambda m: f"{float(m[0]) + 0.05:.2f}", shown, count=1)
-    if size_bytes(limit) >= size_bytes(shown):  # never raised (a smaller $TARTIP_MEMORY_LIMIT holds)
+    limit = _lower(con, limit, shown)
+    if limit is None:  # never raised (a smaller $TARTIP_MEMORY_LIMIT holds)
         yield
         return
-    con.execute(f"set memory_limit = {literal(limit)}")
-    _remember_limit(con, limit)
     try:
         yield
     finally:
-        con.execute(f"set memory_limit = {literal(before)}")
-        _remember_limit(con, before)
+        _set_limit(con, before)
+
+
+def _set_limit(con: duckdb.DuckDBPyConnection, limit: str) -> None:
+    """Set the database's memory cap through a cursor of its own: a refused cap (OutOfMemoryException)
+    or a failed block's aborted transaction on `con` then do not meet (on `con`, a refused cap
+    aborted its transaction: a national first load died so)."""
+    cursor = con.cursor()
+    try:
+        cursor.execute(f"set memory_limit = {literal(limit)}")
+        _LIMITS[id(con)] = (limit, _shown_limit(cursor))
+    finally:
+        cursor.close()
+
+
+def _lower(con: duckdb.DuckDBPyConnection, limit: str, shown: str) -> str | None:
+    """Set the cap to `limit`, or to the lowest of 1.25x, 1.5x, ... of it that DuckDB accepts below
+    the cap `shown` (memory held by another thread's statement can refuse it for a while); the cap
+    set, None for none."""
+    step = 1.0
+    while size_bytes(limit) * step < size_bytes(shown):
+        tried = limit if step == 1.0 else f"{size_bytes(limit) * step / 1e6:.0f}MB"
+        try:
+            _set_limit(con, tried)
+            return tried
+        except duckdb.OutOfMemoryException:
+            step += 0.25
+    return None
 
 
 _UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12,

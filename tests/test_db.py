@@ -164,3 +164,35 @@ def test_a_memory_cap_lowers_and_gives_back_the_cap_exactly(tmp_path, monkeypatc
     assert db.size_bytes("2.5GB") == 2.5e9 and db.size_bytes("2.7 GiB") == 2.7 * 2**30
     with pytest.raises(ValueError):
         db.size_bytes("lots")
+
+
+def test_a_cap_duckdb_refuses_neither_fails_the_run_nor_its_transaction(tmp_path, monkeypatch):
+    """Memory DuckDB cannot give back (here an index; in a national first load, what the snapshot
+    writer's thread held) refused the lowered cap with an OutOfMemoryException that aborted the
+    caller's transaction and failed the load: the lowest cap it accepts holds instead, the
+    transaction goes on, the cap before comes back — and an error inside the block stays the error."""
+    def shown(c: duckdb.DuckDBPyConnection) -> float:
+        return db.size_bytes(c.execute("select current_setting('memory_limit')").fetchall()[0][0])
+
+    monkeypatch.setenv("TARTIP_MEMORY_LIMIT", "3GB")
+    con = db.connect(tmp_path / "m.duckdb")
+    con.execute("create temp table held as select range::varchar || 'abcdefghij' as s from range(2000000)")
+    con.execute("create index held_s on held (s)")  # ~80 MB DuckDB cannot spill
+    held = con.execute("select sum(memory_usage_bytes) from duckdb_memory() where tag = 'ART_INDEX'").fetchall()[0][0]
+    assert held > 40e6
+    con.begin()
+    con.execute("create table t as select 1 as x")
+    with pytest.raises(duckdb.OutOfMemoryException):  # what the cap met on its own
+        con.cursor().execute("set memory_limit = '20MB'")
+    with db.memory_cap(con, "20MB"):
+        assert held < shown(con) < db.size_bytes("2 GiB")  # lowered as far as DuckDB let it
+        con.execute("insert into t values (2)")  # the transaction goes on
+    con.commit()
+    assert con.execute("select count(*) from t").fetchall() == [(2,)]
+    assert shown(con) == db.size_bytes("2.7 GiB")
+    con.begin()
+    with pytest.raises(duckdb.CatalogException), db.memory_cap(con, "1GB"):
+        con.execute("select * from no_such_table")  # aborts the transaction: the cap still comes back
+    con.rollback()
+    assert shown(con) == db.size_bytes("2.7 GiB")
+    con.close()
