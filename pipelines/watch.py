@@ -184,6 +184,11 @@ def _events(inbox: Path, inbox_queue: queue.Queue, poll: bool):
     from watchdog.observers import Observer
     from watchdog.observers.polling import PollingObserver
 
+    try:
+        from watchdog.observers.inotify import InotifyObserver
+    except ImportError:  # not Linux
+        InotifyObserver = None  # noqa: N806
+
     class Handler(FileSystemEventHandler):
         def on_closed(self, event):
             inbox_queue.put((Path(event.src_path), True))
@@ -197,7 +202,14 @@ def _events(inbox: Path, inbox_queue: queue.Queue, poll: bool):
         def on_modified(self, event):
             inbox_queue.put((Path(event.src_path), False))
 
-    observer = (PollingObserver(timeout=1) if poll else Observer())
+    if poll:
+        observer = PollingObserver(timeout=1)
+    elif Observer is InotifyObserver:
+        # full events: a file renamed in from another folder is a move (complete), not a creation
+        # (which waited SETTLE_SECONDS after its last write: up to 2 s more for a fresh file)
+        observer = InotifyObserver(generate_full_events=True)
+    else:
+        observer = Observer()
     observer.schedule(Handler(), str(inbox), recursive=False)
     observer.start()
     return observer
