@@ -256,15 +256,17 @@ def _staged(raw: str) -> str:
 
 # The tasks mart after an incremental core build: a task keeps its rows (only report_date moves)
 # when nothing the measure reads about it can have changed — every row settled by the old date
-# (is_settled, sql/marts/04_tasks.sql: EDMS, not periodic, due, executed on time or late), its
-# document not rebuilt, and no fact of it (export, execution, assignment) dated after the old
-# date up to the new one. Every other task (open, overdue, periodic, registers, rebuilt documents,
-# and any task the mart does not hold yet) is measured again: `redo_tasks` lists them (a few per
-# cent of the tasks; listing them, not the ones kept, makes every step below a join against a
-# small table).
+# (is_settled, sql/marts/04_tasks.sql: EDMS, not periodic, due, executed on time or late) or an
+# EDMS row, not periodic, still open with its term on the new date or later (open then too: a term
+# is overdue once it is before the report date), its document not rebuilt, and no fact of it
+# (export, execution, assignment) dated after the old date up to the new one. Every other task
+# (overdue, open past its term, periodic, registers, rebuilt documents, and any task the mart does
+# not hold yet) is measured again: `redo_tasks` lists them (a few per cent of the tasks; listing
+# them, not the ones kept, makes every step below a join against a small table).
 _REDO_TASKS = """
 create or replace temp table redo_tasks as
 select task_id from {main}.mart_tasks where not is_settled(source, is_periodic, outcome, is_due)
+    and not coalesce(source = 'edms' and not is_periodic and outcome = 'open' and due_date >= {d2}, false)
 union select document_id from temp.old_ids
 union select task_id from {main}.status_history
     where cast(valid_from as date) > {d1} and cast(valid_from as date) <= {d2}

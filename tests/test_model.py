@@ -156,6 +156,40 @@ def test_a_later_export_moves_the_rolled_up_marts_as_a_full_build_does(con, dire
 ROLLED_UP = ("mart_tasks", "daily_execution", "execution_summary")
 
 
+EDMS_HEADER = ("Рег. №;Дата регистрации;Ответственный исполнитель;Соисполнители;Срок исполнения;"
+               "Продленный срок;Дата исполнения;Отметка об исполнении;Статус\n")
+
+
+def test_open_tasks_kept_by_a_day_build_are_those_still_open_on_the_new_date(con, directory, tmp_path):
+    """A day's build keeps the rows of open EDMS tasks whose term is on the new data date or later
+    (still open then) and measures again those whose term passed in between, with the same marts as
+    a full build. Across the Nauryz days off (21-25 Mar 2025): a term on 21 or 25 March moves to
+    26 March, the new date itself — still open then."""
+    first, later = tmp_path / "edms_0319.csv", tmp_path / "edms_0326.csv"
+    first.write_text("Сформирован: 19.03.2025 10:00\n" + EDMS_HEADER + "".join(
+        f"01-20/{n};03.03.2025;Отдел образования;-;{term};-;-;-;На исполнении\n"
+        for n, term in ((100, "19.03.2025"), (101, "20.03.2025"), (102, "21.03.2025"), (103, "25.03.2025"),
+                        (104, "26.03.2025"), (105, "01.04.2025"))), encoding="utf-8")
+    later.write_text("Сформирован: 26.03.2025 10:00\n" + EDMS_HEADER
+                     + "01-20/106;26.03.2025;Отдел культуры;-;09.04.2025;-;-;-;На исполнении\n", encoding="utf-8")
+    load.load_file(con, first)
+    model.build(con, directory)
+    covered = con.execute("select max(load_id) from load_log").fetchone()[0]
+    load.load_file(con, later)
+    model.build(con, directory, since=covered)
+    redone = {r[0].split("/")[-1] for r in con.execute("select task_id from mart_tasks_delta").fetchall()}
+    assert redone == {"100", "101", "106"}  # terms before 26 March, and the new document
+    outcomes = dict(con.execute("select split_part(task_id, '/', -1), outcome || ' ' || due_date "
+                                "from mart_tasks").fetchall())
+    assert outcomes == {"100": "overdue 2025-03-19", "101": "overdue 2025-03-20", "102": "open 2025-03-26",
+                        "103": "open 2025-03-26", "104": "open 2025-03-26", "105": "open 2025-04-01",
+                        "106": "open 2025-04-09"}
+    scoped = {t: sorted(con.execute(f"from {t}").fetchall(), key=repr) for t in ROLLED_UP}
+    model.build(con, directory)
+    for t in ROLLED_UP:
+        assert scoped[t] == sorted(con.execute(f"from {t}").fetchall(), key=repr), t
+
+
 def test_the_tasks_measured_again_after_an_incremental_build():
     """_REDO_TASKS lists every task whose measure may have moved between the two dates, and no other."""
     import duckdb
@@ -165,16 +199,31 @@ def test_the_tasks_measured_again_after_an_incremental_build():
         create macro is_settled(source, is_periodic, outcome, is_due) as (
             coalesce(source = 'edms' and not is_periodic and outcome in ('on_time', 'late') and is_due, false));
         create table mart_tasks as select * from (values
-            ('settled', 'edms', false, 'on_time', true), ('settled', 'edms', false, 'late', true),
-            ('open', 'edms', false, 'in_progress', false), ('half', 'edms', false, 'on_time', true),
-            ('half', 'edms', false, 'overdue', true), ('protocol', 'protocol', false, 'on_time', true),
-            ('rebuilt', 'edms', false, 'on_time', true), ('executed_between', 'edms', false, 'late', true),
-            ('seen_between', 'edms', false, 'late', true))
-            as t(task_id, source, is_periodic, outcome, is_due);
-        create temp table old_ids as select 'rebuilt' as document_id;
+            ('settled', 'edms', false, 'on_time', true, date '2026-01-02'),
+            ('settled', 'edms', false, 'late', true, date '2026-01-02'),
+            ('open', 'edms', false, 'in_progress', false, date '2026-01-02'),
+            ('half', 'edms', false, 'on_time', true, date '2026-01-02'),
+            ('half', 'edms', false, 'overdue', true, date '2026-01-02'),
+            ('protocol', 'protocol', false, 'on_time', true, date '2026-01-02'),
+            ('rebuilt', 'edms', false, 'on_time', true, date '2026-01-02'),
+            ('executed_between', 'edms', false, 'late', true, date '2026-01-02'),
+            ('seen_between', 'edms', false, 'late', true, date '2026-01-02'),
+            -- open with the term on the new date or later: still open then (kept) ...
+            ('open_term_on_the_new_date', 'edms', false, 'open', false, date '2026-01-06'),
+            ('open_term_ahead', 'edms', false, 'open', false, date '2026-02-01'),
+            -- ... but overdue when the term is before it, measured again
+            ('open_term_passed', 'edms', false, 'open', false, date '2026-01-05'),
+            ('open_without_term', 'edms', false, 'open', false, null),
+            ('open_protocol_ahead', 'protocol', false, 'open', false, date '2026-02-01'),
+            ('open_periodic_ahead', 'edms', true, 'open', false, date '2026-02-01'),
+            ('open_ahead_rebuilt', 'edms', false, 'open', false, date '2026-02-01'),
+            ('open_ahead_seen_between', 'edms', false, 'open', false, date '2026-02-01'))
+            as t(task_id, source, is_periodic, outcome, is_due, due_date);
+        create temp table old_ids as select * from (values ('rebuilt'), ('open_ahead_rebuilt')) as t(document_id);
         create table status_history as select * from (values
             ('settled', timestamp '2026-01-02 10:00', timestamp '2026-01-03 10:00'),
             ('seen_between', timestamp '2026-01-06 09:00', null),
+            ('open_ahead_seen_between', timestamp '2026-01-06 09:00', null),
             ('executed_between', timestamp '2026-01-02 09:00', timestamp '2026-01-06 17:00'))
             as t(task_id, valid_from, executed_at);
         create table task_assignments as select * from (values
@@ -185,4 +234,5 @@ def test_the_tasks_measured_again_after_an_incremental_build():
     con.execute(model._REDO_TASKS.format(main="memory.main", d1="date '2026-01-05'", d2="date '2026-01-06'"))
     got = {r[0] for r in con.execute("select task_id from redo_tasks").fetchall()}
     assert got == {"open", "half", "protocol", "rebuilt", "executed_between", "seen_between",
-                   "assigned_between", "not_in_the_mart"}
+                   "assigned_between", "not_in_the_mart", "open_term_passed", "open_without_term",
+                   "open_protocol_ahead", "open_periodic_ahead", "open_ahead_rebuilt", "open_ahead_seen_between"}
