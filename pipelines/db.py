@@ -46,7 +46,13 @@ _LIMITS: dict[int, tuple[str, str]] = {}
 
 
 def _shown_limit(con: duckdb.DuckDBPyConnection) -> str:
-    return one(con, "select current_setting('memory_limit')")[0]
+    """The database's cap as DuckDB shows it, read through a cursor of its own (it can be read, and
+    remembered, while `con`'s transaction is aborted)."""
+    cursor = con.cursor()
+    try:
+        return one(cursor, "select current_setting('memory_limit')")[0]
+    finally:
+        cursor.close()
 
 
 def _remember_limit(con: duckdb.DuckDBPyConnection, limit: str) -> None:
@@ -137,7 +143,7 @@ def memory_cap(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
     before = known if known_shown == shown else re.sub(
         r"[\d.]+", lambda m: f"{float(m[0]) + 0.05:.2f}", shown, count=1)
     limit = _lower(con, limit, shown)
-    if limit is None:  # never raised (a smaller $TARTIP_MEMORY_LIMIT holds)
+    if limit is None:  # never raised (a smaller $TARTIP_MEMORY_LIMIT holds), or every lower cap refused
         yield
         return
     try:
@@ -153,9 +159,9 @@ def _set_limit(con: duckdb.DuckDBPyConnection, limit: str) -> None:
     cursor = con.cursor()
     try:
         cursor.execute(f"set memory_limit = {literal(limit)}")
-        _LIMITS[id(con)] = (limit, _shown_limit(cursor))
     finally:
         cursor.close()
+    _remember_limit(con, limit)
 
 
 def _lower(con: duckdb.DuckDBPyConnection, limit: str, shown: str) -> str | None:
