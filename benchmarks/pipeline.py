@@ -7,9 +7,12 @@ largest process), measured in the same run as its read_csv reference:
           the seconds from the file's arrival to its snapshot published, median and range;
   region  a day's export (40 rows) on top of the region demo (200k cards); the same via the inbox;
   1m      a 1M-row EDMS CSV (the first million cards of the national demo), whole ingest;
-  national  the national demo (10M cards), first load, whole ingest, then a day's export on top.
+  national  the national demo (10M cards), first load, whole ingest, then a day's export on top;
+  pressure  `tartip validate` of the 1M-row database (from `1m`), ten times on a fresh copy, with the
+          suites' DuckDB caps lowered to 400/150 MB: how many runs DuckDB failed under the lowered
+          cap and checked again under its whole one (the run's output says so), how many failed.
 
-Usage: python benchmarks/pipeline.py [day region 1m national] [--dir DIR]
+Usage: python benchmarks/pipeline.py [day region 1m national pressure] [--dir DIR]
 """
 
 from __future__ import annotations
@@ -224,6 +227,28 @@ def bench_1m(work: Path) -> None:
     row("  bare read_csv (reference)", ref)
 
 
+PRESSURE = {"TARTIP_VALIDATE_MEMORY_LIMIT": "400MB", "TARTIP_GX_MEMORY_LIMIT": "150MB"}
+
+
+def bench_pressure(work: Path, runs: int = 10) -> None:
+    """`tartip validate` of the 1M-row database under lowered suite caps, `runs` times on a fresh copy."""
+    if not (work / "m1.duckdb").exists():
+        bench_1m(work)
+    retried = failed = 0
+    for i in range(1, runs + 1):
+        db = copy_base(work, "m1", "m1_pressure")
+        t = time.perf_counter()
+        out = subprocess.run([sys.executable, "-m", "pipelines.cli", "validate", "--db", str(db)], cwd=ROOT,
+                             capture_output=True, text=True, env={**os.environ, **PRESSURE})
+        again = "lowered memory cap" in out.stderr
+        retried += again
+        failed += bool(out.returncode)
+        what = ("FAILED: " + out.stderr.strip().splitlines()[-1][:120] if out.returncode
+                else "checked again under the whole cap" if again else "passed")
+        print(f"  validate under {PRESSURE}, run {i}: {time.perf_counter() - t:6.1f} s  {what}", flush=True)
+    print(f"pressure: {runs} runs, {retried} checked again under the whole cap, {failed} failed", flush=True)
+
+
 def bench_national(work: Path) -> None:
     """The national demo, first load."""
     src = national_csv(work)
@@ -242,13 +267,14 @@ def bench_national(work: Path) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("which", nargs="*", default=["day", "region", "1m"],
-                    choices=["day", "region", "1m", "national"])
+                    choices=["day", "region", "1m", "national", "pressure"])
     ap.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "tartip-bench")
     args = ap.parse_args()
     args.dir.mkdir(parents=True, exist_ok=True)
     print(f"{'measure':58} {'seconds':>8} {'peak MB':>9} {'read_csv/x':>10}")
     for name in args.which:
-        {"day": bench_day, "region": bench_region, "1m": bench_1m, "national": bench_national}[name](args.dir)
+        {"day": bench_day, "region": bench_region, "1m": bench_1m, "national": bench_national,
+         "pressure": bench_pressure}[name](args.dir)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import hashlib
 import os
 import re
 from collections.abc import Iterator
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
@@ -128,15 +129,39 @@ def compact(con: duckdb.DuckDBPyConnection, at: float = COMPACT_AT) -> list[str]
     return [t for _, t in due]
 
 
+# set inside full_cap(): memory_cap lowers nothing
+_FULL_CAP: ContextVar[bool] = ContextVar("full_cap", default=False)
+
+
+@contextlib.contextmanager
+def full_cap() -> Iterator[None]:
+    """Inside the block memory_cap lowers nothing: DuckDB keeps its whole cap (a stage done again
+    after DuckDB failed under a lowered one: see validate.run.run)."""
+    token = _FULL_CAP.set(True)
+    try:
+        yield
+    finally:
+        _FULL_CAP.reset(token)
+
+
+def full_cap_on() -> bool:
+    """Whether a full_cap() block is running."""
+    return _FULL_CAP.get()
+
+
 @contextlib.contextmanager
 def memory_cap(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
-    """DuckDB works under `limit` (e.g. '2.5GB') inside the block, and under its cap before after it.
+    """DuckDB works under `limit` (e.g. '2.5GB') inside the block, and under its cap before after it
+    (inside full_cap(): under its cap throughout).
 
     Lowering the cap makes DuckDB give back the cached blocks above it at once (written to the file
     or spilled), so that Python's own memory can grow beside it without the process outgrowing
     its budget. Memory DuckDB cannot give back (what another thread's statement holds, indexes)
     can refuse the cap: the lowest one it accepts on the way up holds instead.
     """
+    if _FULL_CAP.get():
+        yield
+        return
     shown = _shown_limit(con)
     known, known_shown = _LIMITS.get(id(con), ("", ""))
     # a cap set elsewhere: as shown, half a last digit up (never lower)

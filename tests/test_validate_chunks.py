@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pipelines.validate import expectations
 from pipelines.validate import run as validation
 
@@ -133,3 +135,47 @@ def test_a_chunk_comes_through_arrow_as_duckdb_would_give_it(con):
         got, want = expectations.frame(con, sql), con.execute(sql).df()
         assert list(got.dtypes) == list(want.dtypes)
         assert got.equals(want)
+
+
+def test_a_run_duckdb_fails_under_the_lowered_cap_is_checked_again_under_its_whole_cap(con, ingest, monkeypatch,
+                                                                                      capsys):
+    """DuckDB 2.0.1 can corrupt a run's uncommitted rows while it evicts them under the cap the suites
+    lower ("Corrupted uncompressed string segment"): the run is rolled back and checked again with
+    DuckDB under its whole cap, giving what an undisturbed run gives; our own SQL errors, and a
+    failure under the whole cap, are not retried and leave the database as it was."""
+    import duckdb
+
+    ingest(*FILES)
+    monkeypatch.setenv("TARTIP_VALIDATE_MEMORY_LIMIT", "2GB")
+
+    def limit() -> str:
+        return con.execute("select current_setting('memory_limit')").fetchall()[0][0]
+
+    own = limit()
+    reference, _, _ = validation.run(con)
+    real = expectations.write
+    caps: list[str] = []
+
+    def corrupting(error):
+        def write(c, *args):
+            caps.append(limit())
+            if error is not None and (limit() != own or error is not duckdb.Error):
+                raise error("Corrupted uncompressed string segment: dictionary offset 1 exceeds dictionary size 0")
+            return real(c, *args)
+        return write
+
+    monkeypatch.setattr(expectations, "write", corrupting(duckdb.Error))
+    again, _, _ = validation.run(con)
+    assert "lowered memory cap (Corrupted uncompressed string segment" in capsys.readouterr().err
+    assert own in caps and caps[0] != own and limit() == own  # failed under the lowered cap, then the whole one
+    assert again == reference + 1  # the failed attempt left no run behind
+    assert flags(con, again) == flags(con, reference)
+    runs = con.execute("select count(*) from validation_runs").fetchall()[0][0]
+    for error in (duckdb.CatalogException, duckdb.InvalidInputException):  # ours; the whole cap's own failure
+        caps.clear()
+        monkeypatch.setattr(expectations, "write", corrupting(error))
+        with pytest.raises(duckdb.Error):
+            validation.run(con)
+        assert len(caps) == (1 if error is duckdb.CatalogException else 2)
+        assert con.execute("select count(*) from validation_runs").fetchall() == [(runs,)]
+        assert limit() == own
