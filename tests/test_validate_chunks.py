@@ -179,3 +179,31 @@ def test_a_run_duckdb_fails_under_the_lowered_cap_is_checked_again_under_its_who
         assert len(caps) == (1 if error is duckdb.CatalogException else 2)
         assert con.execute("select count(*) from validation_runs").fetchall() == [(runs,)]
         assert limit() == own
+
+
+def test_a_validation_that_died_unfinished_makes_the_next_one_run_under_the_whole_cap(con, ingest, monkeypatch,
+                                                                                        capsys, tmp_path):
+    """A crash (DuckDB's corruption can end in one) leaves <db>.validating behind: the next validation
+    runs under DuckDB's whole cap from the start and clears it; a finished one leaves none (a real
+    kill of a file database: tests/test_crash.py)."""
+    ingest(*FILES)
+    monkeypatch.setenv("TARTIP_VALIDATE_MEMORY_LIMIT", "2GB")
+    assert validation.unfinished_marker(con) is None  # a database in memory has no file beside it
+    marker = tmp_path / "tartip.duckdb.validating"
+    monkeypatch.setattr(validation, "unfinished_marker", lambda c: marker)
+    own = con.execute("select current_setting('memory_limit')").fetchall()[0][0]
+    caps: list[str] = []
+    real = expectations.write
+
+    def spy(c, *args):
+        caps.append(c.execute("select current_setting('memory_limit')").fetchall()[0][0])
+        return real(c, *args)
+
+    monkeypatch.setattr(expectations, "write", spy)
+    validation.run(con)
+    assert caps and own not in caps and not marker.exists()  # lowered caps; the marker cleared
+    marker.touch()  # what a validation killed midway leaves
+    caps.clear()
+    validation.run(con)
+    assert caps and set(caps) == {own} and not marker.exists()
+    assert "stopped unfinished" in capsys.readouterr().err

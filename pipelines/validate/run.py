@@ -176,21 +176,46 @@ def run(con: duckdb.DuckDBPyConnection, rule_ids: list[str] | None = None, as_of
     cap ("Corrupted uncompressed string segment", invalid unicode; a national first load met it on
     one database of two, and a 1M-row database validated under 400/150 MB caps on about half its
     runs: `benchmarks/pipeline.py pressure`). The second run costs its time again, and more memory.
+    The corruption can also end in a crash, which no except sees: a validation that died unfinished
+    (unfinished_marker) makes the next one run under the whole cap from the start.
     """
     args = (con, rule_ids, as_of, docs_root, done, progress, since)
+    say = progress.echo if progress else click.echo
+    marker = unfinished_marker(con)
+    if marker is not None and marker.exists():  # the previous validation died (a crash, a kill)
+        say("validation: the previous one stopped unfinished (a crash or a kill); checking under DuckDB's whole "
+            "memory cap / предыдущая проверка прервана: проверка с полным лимитом памяти DuckDB / алдыңғы "
+            "тексеру аяқталмай тоқтады: DuckDB жадының толық шегімен тексеріледі", err=True)
+        with db.full_cap():
+            result = _run(*args)
+        marker.unlink()
+        return result
+    if marker is not None:
+        marker.touch()
     try:
-        return _run(*args)
-    except duckdb.Error as e:
-        if isinstance(e, _OWN_ERRORS) or db.full_cap_on():
-            raise
-        cause = e.__context__ if isinstance(e, duckdb.TransactionException) and e.__context__ else e
-        message = (f"validation: DuckDB failed under its lowered memory cap ({str(cause).splitlines()[0][:200]}); "
-                   "checking every rule again under its whole cap / DuckDB сбой при пониженном лимите памяти: "
-                   "правила проверяются заново с полным лимитом / DuckDB жад шегі төмендегенде қате берді: "
-                   "ережелер толық шекпен қайта тексеріледі")
-        (progress.echo if progress else click.echo)(message, err=True)
-    with db.full_cap():
-        return _run(*args)
+        try:
+            return _run(*args)
+        except duckdb.Error as e:
+            if isinstance(e, _OWN_ERRORS) or db.full_cap_on():
+                raise
+            cause = e.__context__ if isinstance(e, duckdb.TransactionException) and e.__context__ else e
+            say(f"validation: DuckDB failed under its lowered memory cap ({str(cause).splitlines()[0][:200]}); "
+                "checking every rule again under its whole cap / DuckDB сбой при пониженном лимите памяти: "
+                "правила проверяются заново с полным лимитом / DuckDB жад шегі төмендегенде қате берді: "
+                "ережелер толық шекпен қайта тексеріледі", err=True)
+        with db.full_cap():
+            return _run(*args)
+    finally:
+        if marker is not None:
+            marker.unlink(missing_ok=True)
+
+
+def unfinished_marker(con: duckdb.DuckDBPyConnection) -> Path | None:
+    """The file beside the database that a validation leaves while it runs (<db>.validating): found
+    at the start of the next one, the last one died unfinished (a crash DuckDB's corruption can end
+    in, or a kill) and this one runs under DuckDB's whole cap. None for a database in memory."""
+    path = db.one(con, "select path from duckdb_databases() where database_name = current_database()")[0]
+    return Path(path + ".validating") if path else None
 
 
 def _run(con: duckdb.DuckDBPyConnection, rule_ids: list[str] | None, as_of: dt.date | None,
