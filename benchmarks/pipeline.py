@@ -9,7 +9,7 @@ largest process), measured in the same run as its read_csv reference:
   1m      a 1M-row EDMS CSV (the first million cards of the national demo), whole ingest;
   national  the national demo (10M cards), first load, whole ingest, then a day's export on top;
   pressure  `tartip validate` of the 1M-row database (from `1m`), ten times on a fresh copy, with the
-          suites' DuckDB caps lowered to 400/150 MB: how many runs DuckDB failed under the lowered
+          suites' DuckDB caps lowered to 150 MB: how many runs DuckDB failed under the lowered
           cap and checked again under its whole one (the run's output says so), how many failed (a
           crash among them: then `tartip validate` once more, which runs under the whole cap).
 
@@ -228,7 +228,7 @@ def bench_1m(work: Path) -> None:
     row("  bare read_csv (reference)", ref)
 
 
-PRESSURE = {"TARTIP_VALIDATE_MEMORY_LIMIT": "400MB", "TARTIP_GX_MEMORY_LIMIT": "150MB"}
+PRESSURE = {"TARTIP_VALIDATE_MEMORY_LIMIT": "150MB", "TARTIP_GX_MEMORY_LIMIT": "150MB"}
 
 
 def bench_pressure(work: Path, runs: int = 10) -> None:

@@ -174,8 +174,8 @@ def run(con: duckdb.DuckDBPyConnection, rule_ids: list[str] | None = None, as_of
     more with DuckDB under its whole cap (db.full_cap): the suites lower it to leave GX's frames
     room, and DuckDB 2.0.1 can corrupt the run's uncommitted rows while it evicts them under a low
     cap ("Corrupted uncompressed string segment", invalid unicode; a national first load met it on
-    one database of two, and a 1M-row database validated under 400/150 MB caps on about half its
-    runs: `benchmarks/pipeline.py pressure`). The second run costs its time again, and more memory.
+    one database of two, and a 1M-row database validated with the suites' caps at 150 MB in about
+    half its runs: `benchmarks/pipeline.py pressure`). The second run costs its time again, and more memory.
     The corruption can also end in a crash, which no except sees: a validation that died unfinished
     (unfinished_marker) makes the next one run under the whole cap from the start.
     """
