@@ -182,30 +182,28 @@ def run(con: duckdb.DuckDBPyConnection, rule_ids: list[str] | None = None, as_of
     args = (con, rule_ids, as_of, docs_root, done, progress, since)
     say = progress.echo if progress else click.echo
     marker = unfinished_marker(con)
-    if marker is not None and marker.exists():  # the previous validation died (a crash, a kill)
+    crashed = marker is not None and marker.exists()  # the previous validation died (a crash, a kill)
+    if crashed:
         say("validation: the previous one stopped unfinished (a crash or a kill); checking under DuckDB's whole "
             "memory cap / предыдущая проверка прервана: проверка с полным лимитом памяти DuckDB / алдыңғы "
             "тексеру аяқталмай тоқтады: DuckDB жадының толық шегімен тексеріледі", err=True)
-        with db.full_cap():
-            result = _run(*args)
-        marker.unlink()
-        return result
-    if marker is not None:
+    elif marker is not None:
         marker.touch()
     try:
-        try:
-            return _run(*args)
-        except duckdb.Error as e:
-            if isinstance(e, _OWN_ERRORS) or db.full_cap_on():
-                raise
-            cause = e.__context__ if isinstance(e, duckdb.TransactionException) and e.__context__ else e
-            say(f"validation: DuckDB failed under its lowered memory cap ({str(cause).splitlines()[0][:200]}); "
-                "checking every rule again under its whole cap / DuckDB сбой при пониженном лимите памяти: "
-                "правила проверяются заново с полным лимитом / DuckDB жад шегі төмендегенде қате берді: "
-                "ережелер толық шекпен қайта тексеріледі", err=True)
+        if not crashed:
+            try:
+                return _run(*args)
+            except duckdb.Error as e:
+                if isinstance(e, _OWN_ERRORS) or db.full_cap_on():
+                    raise
+                cause = e.__context__ if isinstance(e, duckdb.TransactionException) and e.__context__ else e
+                say(f"validation: DuckDB failed under its lowered memory cap ({str(cause).splitlines()[0][:200]}); "
+                    "checking every rule again under its whole cap / DuckDB сбой при пониженном лимите памяти: "
+                    "правила проверяются заново с полным лимитом / DuckDB жад шегі төмендегенде қате берді: "
+                    "ережелер толық шекпен қайта тексеріледі", err=True)
         with db.full_cap():
             return _run(*args)
-    finally:
+    finally:  # not reached by a crash: the marker stays for the next run
         if marker is not None:
             marker.unlink(missing_ok=True)
 
