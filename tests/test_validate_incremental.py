@@ -168,6 +168,9 @@ class Steps:
     def stage(self, what: str) -> None:
         self.said.append(what)
 
+    def echo(self, message: str = "", err: bool = False) -> None:
+        self.said.append(message)
+
 
 REGISTERS = ("appeals", "materials", "meetings", "protocols")
 
