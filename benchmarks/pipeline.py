@@ -235,12 +235,15 @@ def bench_pressure(work: Path, runs: int = 10) -> None:
     """`tartip validate` of the 1M-row database under lowered suite caps, `runs` times on a fresh copy."""
     if not (work / "m1.duckdb").exists():
         bench_1m(work)
+    def validate(db: Path) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "pipelines.cli", "validate", "--db", str(db)], cwd=ROOT,
+                              capture_output=True, text=True, env={**os.environ, **PRESSURE})
+
     retried = failed = 0
     for i in range(1, runs + 1):
         db = copy_base(work, "m1", "m1_pressure")
         t = time.perf_counter()
-        out = subprocess.run([sys.executable, "-m", "pipelines.cli", "validate", "--db", str(db)], cwd=ROOT,
-                             capture_output=True, text=True, env={**os.environ, **PRESSURE})
+        out = validate(db)
         again = "lowered memory cap" in out.stderr
         retried += again
         failed += bool(out.returncode)
@@ -249,8 +252,7 @@ def bench_pressure(work: Path, runs: int = 10) -> None:
                 else "passed")
         print(f"  validate under {PRESSURE}, run {i}: {time.perf_counter() - t:6.1f} s  {what}", flush=True)
         if out.returncode < 0:  # a crash: the next validation of that database runs under the whole cap
-            again = subprocess.run([sys.executable, "-m", "pipelines.cli", "validate", "--db", str(db)], cwd=ROOT,
-                                   capture_output=True, text=True, env={**os.environ, **PRESSURE})
+            again = validate(db)
             print(f"    then tartip validate again: {'passed' if not again.returncode else 'FAILED'}"
                   f"{' (under the whole cap)' if 'unfinished' in again.stderr else ''}", flush=True)
     print(f"pressure: {runs} runs, {retried} checked again under the whole cap, {failed} failed", flush=True)

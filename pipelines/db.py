@@ -144,11 +144,6 @@ def full_cap() -> Iterator[None]:
         _FULL_CAP.reset(token)
 
 
-def full_cap_on() -> bool:
-    """Whether a full_cap() block is running."""
-    return _FULL_CAP.get()
-
-
 @contextlib.contextmanager
 def memory_cap(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
     """DuckDB works under `limit` (e.g. '2.5GB') inside the block, and under its cap before after it

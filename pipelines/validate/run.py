@@ -194,7 +194,7 @@ def run(con: duckdb.DuckDBPyConnection, rule_ids: list[str] | None = None, as_of
             try:
                 return _run(*args)
             except duckdb.Error as e:
-                if isinstance(e, _OWN_ERRORS) or db.full_cap_on():
+                if isinstance(e, _OWN_ERRORS):
                     raise
                 cause = e.__context__ if isinstance(e, duckdb.TransactionException) and e.__context__ else e
                 say(f"validation: DuckDB failed under its lowered memory cap ({str(cause).splitlines()[0][:200]}); "
