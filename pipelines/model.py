@@ -169,6 +169,8 @@ _SCOPED_ROWS = {
 # a scoped build leaves those tables as they are when none of their registers has a new load
 _REGISTERS = {"protocols": "protocol", "materials": None, "appeals": "appeal"}
 _RAW = ("raw_edms", *(f"raw_{kind}" for kind in _REGISTERS))
+# the temporary tables of the core SQL (sql/core/00_edms_latest.sql), dropped after it
+_CORE_TEMP = ("edms_latest", "edms_others")
 _REGISTER_TABLES = {"protocols": {"protocols"}, "material_submissions": {"materials"},
                     "meetings": {"protocols", "materials"}, "appeals": {"appeals"}}
 
@@ -224,7 +226,7 @@ def _core_scoped(con: duckdb.DuckDBPyConnection, after: int) -> None:
             else:
                 con.execute(f"create or replace table {main}.{table} as select * from temp.{table}")
     finally:  # temp.old_ids and the typed shadows stay for the marts (build drops them)
-        for table in [*built, *shadows, "affected", "edms_current"]:
+        for table in [*built, *shadows, "affected", *_CORE_TEMP]:
             con.execute(f"drop table if exists temp.{table}")
 
 
@@ -366,7 +368,8 @@ def build(con: duckdb.DuckDBPyConnection, directory: org.Directory, since: int |
             for path in sorted((SQL / "core").glob("*.sql")):
                 step(f"model: {path.stem}")
                 con.execute(path.read_text(encoding="utf-8"))
-            con.execute("drop table if exists temp.edms_current")
+            for table in _CORE_TEMP:
+                con.execute(f"drop table if exists temp.{table}")
         else:
             step(f"model: documents of the loads after #{since}")
             _core_scoped(con, since)

@@ -51,6 +51,29 @@ def test_several_rows_of_one_document_are_one_task(con, ingest, tmp_path):
     assert rows(con, "select count(*) from documents") == [(1,)]
 
 
+def test_a_document_is_its_first_row_by_row_then_sheet_in_its_latest_export(con, ingest, tmp_path):
+    from openpyxl import Workbook
+    wb = Workbook()
+    # the same document (its number spelt two ways) on row 2 of both sheets and row 3 of the first
+    for title, rows_ in (("Б", [("ab-7", "Отдел культуры"), ("AB-7", "Отдел образования")]),
+                         ("А", [("Ab-7", "Отдел образования")])):
+        ws = wb.create_sheet(title)
+        ws.append(["Рег. №", "Дата регистрации", "Исполнитель"])
+        for reg_no, executor in rows_:
+            ws.append([reg_no, "01.03.2025", executor])
+    del wb["Sheet"]
+    wb.save(tmp_path / "sheets.xlsx")
+    ingest(tmp_path / "sheets.xlsx")
+    assert rows(con, "select document_id, sheet, row_no from documents") == [("edms/2025/Ab-7", "А", 2)]
+    assert rows(con, "select distinct task_id from task_assignments") == [("edms/2025/Ab-7",)]
+    # a later export of it: its first row there is the document
+    f = tmp_path / "later.csv"
+    f.write_text("Рег. №;Дата регистрации;Исполнитель\nAB-7;01.03.2025;Отдел культуры\n"
+                 "ab-7;01.03.2025;Отдел образования\n", encoding="utf-8")
+    ingest(f)
+    assert rows(con, "select document_id, row_no from documents") == [("edms/2025/AB-7", 2)]
+
+
 def test_protocol_items_periodic_terms_and_extensions(con, ingest):
     ingest("protocols_ru.xlsx", "protocols_kk.csv")
     got = rows(con, "select meeting_type, protocol_no, item_no, department_code, executor_role, is_coordinator, "

@@ -1,12 +1,16 @@
--- documents: one row per registered EDMS document, as in its latest export.
+-- documents: one row per registered EDMS document, as in its latest export: its first row there
+-- (edms_latest.first_row).
 create or replace table documents as
 with final as (
     select
-        'edms/' || reg_year || '/' || reg_no
-            || case when org_name <> '' then '@' || org_name else '' end as document_id,
-        * exclude (row_hash)
-    from edms_current
-    qualify row_number() over (partition by key_hash order by row_no) = 1
+        'edms/' || year(s.reg_date) || '/' || s.reg_no
+            || case when s.org_name <> '' then '@' || s.org_name else '' end as document_id,
+        s.* exclude (row_hash),
+        year(s.reg_date) as reg_year
+    from stg_edms as s
+    inner join edms_latest as f
+        on f.key_hash = s.key_hash and f.first_row.load_id = s.load_id
+        and s.row_no is not distinct from f.first_row.row_no and s.sheet is not distinct from f.first_row.sheet
 )
 
 select * from final;

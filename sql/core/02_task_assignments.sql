@@ -3,8 +3,11 @@
 -- The coordinator (R-9.15) is the executor marked as such, else the first listed.
 create or replace table task_assignments as
 with edms_rows as (
-    select e.*, d.document_id
-    from edms_current as e
+    -- every row of each document's latest export: its first (the documents table) and the others
+    select * exclude (reg_year) from documents
+    union all by name
+    select e.* exclude (row_hash), d.document_id
+    from edms_others as e
     inner join (select key_hash, document_id from documents) as d using (key_hash)
 ),
 
