@@ -54,7 +54,7 @@ def test_several_rows_of_one_document_are_one_task(con, ingest, tmp_path):
 def test_a_document_is_its_first_row_by_row_then_sheet_in_its_latest_export(con, ingest, tmp_path):
     from openpyxl import Workbook
     wb = Workbook()
-    # the same document (its number spelt two ways) on row 2 of both sheets and row 3 of the first
+    # the same document (its number spelt three ways) on row 2 of both sheets and row 3 of sheet Б
     for title, rows_ in (("Б", [("ab-7", "Отдел культуры"), ("AB-7", "Отдел образования")]),
                          ("А", [("Ab-7", "Отдел образования")])):
         ws = wb.create_sheet(title)
@@ -66,6 +66,11 @@ def test_a_document_is_its_first_row_by_row_then_sheet_in_its_latest_export(con,
     ingest(tmp_path / "sheets.xlsx")
     assert rows(con, "select document_id, sheet, row_no from documents") == [("edms/2025/Ab-7", "А", 2)]
     assert rows(con, "select distinct task_id from task_assignments") == [("edms/2025/Ab-7",)]
+    # its other rows (sheet Б) name executors too, once each, ordered by row then sheet: education
+    # (А, row 2) is responsible, culture (Б, row 2) co-executes; education again (Б, row 3) counts once
+    assert rows(con, "select department_code, executor_role, assignment_id from task_assignments "
+                     "order by executor_seq") == [("DEP-EDU", "responsible", "edms/2025/Ab-7#1"),
+                                                  ("DEP-CULT", "co_executor", "edms/2025/Ab-7#2")]
     # a later export of it: its first row there is the document
     f = tmp_path / "later.csv"
     f.write_text("Рег. №;Дата регистрации;Исполнитель\nAB-7;01.03.2025;Отдел культуры\n"

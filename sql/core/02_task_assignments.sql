@@ -209,24 +209,25 @@ all_executors as not materialized (
 ),
 
 executor_keys as (
-    -- the executors' order within a task (seq) on a narrow row: the windows below sort these,
-    -- not the whole rows
-    select task_id, seq, is_marked, coalesce(department_code, lower(executor_name)) as unit_key
+    -- the executors' order within a task (seq, then sheet: one row number can recur on several
+    -- sheets of a workbook) on a narrow row: the windows below sort these, not the whole rows
+    select task_id, seq, sheet, is_marked, coalesce(department_code, lower(executor_name)) as unit_key
     from all_executors
 ),
 
 deduplicated as (
     -- the same unit named twice for one task (several rows per document) counts once
-    select task_id, seq, is_marked
+    select task_id, seq, sheet, is_marked
     from executor_keys
-    qualify row_number() over (partition by task_id, unit_key order by seq) = 1
+    qualify row_number() over (partition by task_id, unit_key order by seq, sheet) = 1
 ),
 
 ranks as (
     select
         task_id,
         seq,
-        row_number() over (partition by task_id order by seq) as executor_seq,
+        sheet,
+        row_number() over (partition by task_id order by seq, sheet) as executor_seq,
         count(*) over (partition by task_id) as executor_count,
         bool_or(is_marked) over (partition by task_id) as coordinator_marked
     from deduplicated
@@ -235,7 +236,8 @@ ranks as (
 ranked as (
     select a.*, r.executor_seq, r.executor_count, r.coordinator_marked
     from all_executors as a
-    inner join ranks as r using (task_id, seq)
+    inner join ranks as r
+        on r.task_id = a.task_id and r.seq = a.seq and r.sheet is not distinct from a.sheet
 ),
 
 final as (

@@ -5,7 +5,7 @@ with observations as (
     select
         'edms/' || year(reg_date) || '/' || reg_no
             || case when org_name <> '' then '@' || org_name else '' end as task_id,
-        row_number() over (partition by load_id, reg_no, reg_date order by row_no) as executor_pos,
+        row_number() over (partition by load_id, reg_no, reg_date order by row_no, sheet) as executor_pos,
         observed_at, load_id, status, due_date, extended_due_date, executed_at,
         execution_note is not null as has_execution_card
     from stg_edms
@@ -14,7 +14,8 @@ with observations as (
         'protocol/' || coalesce(meeting_type, 'other') || '/' || year(meeting_date) || '/'
             || protocol_no || '/' || item_no
             || case when org_name <> '' then '@' || org_name else '' end,
-        row_number() over (partition by load_id, meeting_type, protocol_no, meeting_date, item_no order by row_no),
+        row_number() over (partition by load_id, meeting_type, protocol_no, meeting_date, item_no
+                           order by row_no, sheet),
         observed_at, load_id, status, due_date, extended_due_date, executed_at,
         execution_info is not null
     from stg_protocols
