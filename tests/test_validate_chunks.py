@@ -207,3 +207,34 @@ def test_a_validation_that_died_unfinished_makes_the_next_one_run_under_the_whol
     validation.run(con)
     assert caps and set(caps) == {own} and not marker.exists()
     assert "stopped unfinished" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("in_transaction", [False, True])
+def test_chunks_cover_every_row_once_with_every_copy_of_an_id_together(con, in_transaction):
+    # 10 ids, two of them copied far apart; a validation run writes its frame in an open transaction,
+    # where DuckDB numbers new rows from 2^62
+    if in_transaction:
+        con.begin()
+    con.execute("create or replace temp table gx_frame as select * from (values "
+                "('a'), ('b'), ('c'), ('d'), ('e'), ('f'), ('g'), ('h'), ('i'), ('j'), ('c'), ('j'), ('j'), (null)"
+                ") as t(record_id)")
+    chunks = expectations.chunk_queries(con, 14, 3)
+    seen = [con.execute(f"select rowid, record_id from gx_frame where {w}").fetchall() for w in chunks]
+    assert sorted(r for rows in seen for r in rows) == sorted(con.execute("select rowid, record_id from gx_frame")
+                                                             .fetchall())
+    # ranges of at most 3 rows (9 single ids and the null: 4), then the 5 copies split by hash (2)
+    ranges = [rows for w, rows in zip(chunks, seen, strict=True) if w.startswith("rowid")]
+    assert len(ranges) == 5 and all(len(rows) <= 3 for rows in ranges) and len(chunks) == 7
+    homes = {}
+    for k, rows in enumerate(seen):
+        for _, rid in rows:
+            homes.setdefault(rid, set()).add(k)
+    assert all(len(h) == 1 for h in homes.values())  # each id (its copies) in one chunk
+    if in_transaction:
+        con.rollback()
+
+
+def test_an_empty_frame_is_one_empty_chunk(con):
+    con.execute("create or replace temp table gx_frame as select 'x' as record_id where false")
+    assert [con.execute(f"select count(*) from gx_frame where {w}").fetchall() for w in
+            expectations.chunk_queries(con, 0, 3)] == [[(0,)]]
