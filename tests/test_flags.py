@@ -42,6 +42,26 @@ def test_unchanged_flags_are_kept_changed_ones_closed_and_written_again(con):
     assert len({r[0] for r in rows(con, "select flag_id from violations")}) == 5
 
 
+def test_flags_are_numbered_above_every_number_given_before(con):
+    # a database numbered by the sequence (nextval per flag) gave 1..7, of which flags keep 1..3
+    con.execute("select nextval('violation_ids') from range(7)").fetchall()
+    _new(con, _flag("a"), _flag("b"), _flag("c"))
+    con.execute("insert into violations by name select 1 as run_id, *, 3 as until_run_id, rowid + 1 as flag_id "
+                "from new_flags")
+    _new(con, _flag("a"), _flag("b"))
+    flags.settle(con, "temp.new_flags", 4, "rule_id = 'R-1'")
+    first = rows(con, "select flag_id from violations where run_id = 4 order by 1")
+    assert first == [(8,), (9,)]
+    # the next run's flags (and those GX writes, flags.number) follow, whatever the connection
+    _new(con, _flag("a"), _flag("c"), _flag("d"))
+    flags.settle(con, "temp.new_flags", 5, "rule_id = 'R-1'")
+    # numbered by their place among the three found (10 went to `a`, found again and kept as 8)
+    assert rows(con, "select record_id, flag_id from violations where run_id = 5 order by 1") == [("c", 11), ("d", 12)]
+    assert flags.number(con, 10) == 13 and flags.number(con, 1) == 23
+    ids = rows(con, "select flag_id from violations")
+    assert len(ids) == len(set(ids)) == 7
+
+
 def test_equal_flags_pair_one_to_one(con):
     # the same record flagged twice (a duplicated row): both copies count, and one copy less closes one
     _new(con, _flag("a"), _flag("a"), _flag("b"))

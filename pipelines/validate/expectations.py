@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from pipelines import db, settings
 from pipelines.paths import EXPECTATIONS
-from pipelines.validate import deferred, docs_results
+from pipelines.validate import deferred, docs_results, flags
 from pipelines.validate.catalogue import Rule
 
 SUITES = EXPECTATIONS / "suites"
@@ -374,7 +374,9 @@ def write(con: duckdb.DuckDBPyConnection, rule: Rule, run_id: int, outcome: Outc
 
     if not len(outcome.failed):
         return
-    con.register("failed_rows", pd.DataFrame({"gx_row": outcome.failed}))
+    first = flags.number(con, len(outcome.failed))
+    con.register("failed_rows", pd.DataFrame({"gx_row": outcome.failed,
+                                              "flag_id": np.arange(first, first + len(outcome.failed))}))
     responsible = "department_code" if rule.responsible == "record" else f"'{rule.responsible}'"
     expected = (rule.expected or "").replace("'", "''")
     try:
@@ -386,8 +388,8 @@ def write(con: duckdb.DuckDBPyConnection, rule: Rule, run_id: int, outcome: Outc
                 expected_value, actual_value, null, null, null,
                 {message_sql(rule, 'kk')}, {message_sql(rule, 'ru')}, {message_sql(rule, 'en')},
                 source_file, sheet, cast(row_no as integer), coalesce(org_name, ''),
-                null, nextval('violation_ids')
-            from (select f.*, '{expected}' as expected_value, cast(f."{outcome.actual_column}" as varchar)
+                null, flag_id
+            from (select f.*, i.flag_id, '{expected}' as expected_value, cast(f."{outcome.actual_column}" as varchar)
                          as actual_value, null::date as expected_date, null::date as actual_date,
                          null::integer as working_days_late, null::varchar as anchor_text
                   from failed_rows as i
