@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import importlib
 import json
@@ -302,21 +303,37 @@ def _chunks(con: duckdb.DuckDBPyConnection, vd, name: str, needed: set[str], chu
     failing row's position in the chunk maps to its rowid (no numbered copy of the chunk is made;
     at national scale those copies cost ~1 s each, 46 of them).
 
+    GX checks a chunk in a thread of its own while this one reads the next chunk from DuckDB and
+    the caller writes the flags of the one before: GX is Python on one core, DuckDB releases the
+    interpreter while it works, so the two overlap. Every DuckDB call stays on this thread (the
+    connection is not shared); one chunk is read ahead, no more.
+
     Each chunk goes through GX's Validator, not ValidationDefinition.run, which would also store
     the chunk's complete result (half of GX's time); summary collects what the Data Docs show.
     """
     from great_expectations.validator.v1_validator import Validator
 
     _no_fingerprints()
-    for where in chunks:
-        df = frame(con, f"select rowid as gx_row, {', '.join(sorted(needed))} from gx_frame where {where}")
-        rows = df.pop("gx_row").to_numpy()
-        result = Validator(batch_definition=vd.batch_definition, batch_parameters={"dataframe": df},
-                           result_format=RESULT_FORMAT).validate_expectation_suite(vd.suite)
-        del df
-        if summary is not None:
-            summary.add(result)
-        yield [_outcome(name, r, rows) for r in result.results]
+
+    def check(df: pd.DataFrame):
+        return Validator(batch_definition=vd.batch_definition, batch_parameters={"dataframe": df},
+                         result_format=RESULT_FORMAT).validate_expectation_suite(vd.suite)
+
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="gx") as gx:
+        checking = None  # (the chunk GX checks now, its rowids)
+        for where in [*chunks, None]:
+            ahead = None
+            if where is not None:
+                df = frame(con, f"select rowid as gx_row, {', '.join(sorted(needed))} from gx_frame where {where}")
+                rows = df.pop("gx_row").to_numpy()
+                ahead = (gx.submit(check, df), rows)
+                del df
+            if checking is not None:
+                result = checking[0].result()
+                if summary is not None:
+                    summary.add(result)
+                yield [_outcome(name, r, checking[1]) for r in result.results]
+            checking = ahead
 
 
 def _as_df(kind: pa.DataType, nulls: int) -> bool:
