@@ -49,7 +49,9 @@ create table if not exists violations (
 -- A flag is written once, by the run that finds it (run_id), and holds for every later run that
 -- finds it again unchanged: a run writes only the flags that are new or changed, and closes the
 -- ones that no longer hold (until_run_id: the last run they held for; null while they hold).
--- flag_id: unique per flag, from this sequence (publishing replaces closed flags by it).
+-- flag_id: unique per flag (publishing replaces closed flags by it). Flags were numbered by this
+-- sequence; a run now reserves its numbers above every one given (flags.number), so that its
+-- insert stays parallel, and the sequence only numbers a database made before spans (below).
 create sequence if not exists violation_ids;
 -- (a database made before flags carried their organisation gets the column; its older runs hold null)
 alter table violations add column if not exists org_name varchar;
