@@ -62,6 +62,14 @@ def test_flags_are_numbered_above_every_number_given_before(con):
     assert len(ids) == len(set(ids)) == 7
 
 
+def test_a_gap_in_the_new_flags_never_makes_two_flags_share_a_number(con):
+    _new(con, _flag("a"), _flag("b"), _flag("c"), _flag("d"))
+    con.execute("delete from new_flags where record_id = 'b'")  # rowids 0, 2, 3
+    flags.settle(con, "temp.new_flags", 1, "rule_id = 'R-1'")
+    ids = [i for (i,) in rows(con, "select flag_id from violations")]
+    assert len(set(ids)) == 3 and flags.number(con, 1) > max(ids)
+
+
 def test_equal_flags_pair_one_to_one(con):
     # the same record flagged twice (a duplicated row): both copies count, and one copy less closes one
     _new(con, _flag("a"), _flag("a"), _flag("b"))

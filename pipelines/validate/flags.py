@@ -96,9 +96,11 @@ def settle(con: duckdb.DuckDBPyConnection, new: str, run_id: int, where: str) ->
         where i = j
     """)
     close(con, run_id, f"({where}) and flag_id not in (select flag_id from temp.flag_pairs)")
-    # numbered by their place in `new` (rowids run on from its first one; the numbers of the pairs kept go unused)
-    first_row, rows = db.one(con, f"select coalesce(min(rowid), 0), count(*) from {new}")
-    first = number(con, rows)
+    # numbered by their place in `new`: its rowids less its first one (a number for each rowid of its
+    # span, so a gap never makes two flags share one; the numbers of the pairs kept go unused)
+    first_row, span = db.one(con, f"select coalesce(min(rowid), 0), coalesce(max(rowid) - min(rowid) + 1, 0) "
+                                  f"from {new}")
+    first = number(con, span)
     con.execute(f"""
         insert into violations by name
         select {int(run_id)} as run_id, {cols}, null::integer as until_run_id,
