@@ -20,17 +20,13 @@ def _values(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
 
 
 def gather(con: duckdb.DuckDBPyConnection) -> str:
-    """An empty temp.new_flags for the flags that rules find now (a flag's values), and the numbering
-    of the flags this run writes (number); return its name."""
+    """An empty temp.new_flags for the flags that rules find now (a flag's values); return its name.
+
+    Also starts the run's flag numbers (temp.flag_next, see number): the first number not given
+    yet, above every flag and every number the sequence violation_ids gave (databases numbered by it).
+    """
     con.execute(f"create or replace temp table new_flags as select * exclude ({', '.join(SPAN)}) "
                 "from violations limit 0")
-    _count_from(con)
-    return "temp.new_flags"
-
-
-def _count_from(con: duckdb.DuckDBPyConnection) -> None:
-    """temp.flag_next: the first flag number not given yet — above every flag and every number the
-    sequence violation_ids gave (the flags of databases numbered by it)."""
     con.execute("""
         create or replace temp table flag_next as
         select greatest(coalesce((select max(flag_id) from violations), 0),
@@ -38,15 +34,14 @@ def _count_from(con: duckdb.DuckDBPyConnection) -> None:
                                   where database_name = current_database() and sequence_name = 'violation_ids'),
                                  0)) + 1 as n
     """)
+    return "temp.new_flags"
 
 
 def number(con: duckdb.DuckDBPyConnection, count: int) -> int:
-    """Reserve `count` flag numbers; return the first (the others follow it). Flags are numbered from
-    a counter rather than by nextval('violation_ids') per row, which made their insert serial: 3.5 of
-    8 s for the 2M deadline flags of a national first load."""
-    if not db.one(con, "select count(*) from duckdb_tables() where database_name = 'temp' "
-                       "and table_name = 'flag_next'")[0]:
-        _count_from(con)
+    """Reserve `count` flag numbers from the run's counter (gather); return the first, the others follow.
+
+    Flags are numbered from a counter rather than by nextval('violation_ids') per row, which made their
+    insert serial: 3.5 of 8 s for the 2M deadline flags of a national first load."""
     return db.one(con, f"update temp.flag_next set n = n + {int(count)} returning n - {int(count)}")[0]
 
 
