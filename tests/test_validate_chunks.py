@@ -219,12 +219,15 @@ def test_chunks_cover_every_row_once_with_every_copy_of_an_id_together(con, in_t
                 "('a'), ('b'), ('c'), ('d'), ('e'), ('f'), ('g'), ('h'), ('i'), ('j'), ('c'), ('j'), ('j'), (null)"
                 ") as t(record_id)")
     chunks = expectations.chunk_queries(con, 14, 3)
-    seen = [con.execute(f"select rowid, record_id from gx_frame where {w}").fetchall() for w in chunks]
+    seen = [con.execute(f"select rowid, record_id from gx_frame where {c.where}").fetchall() for c in chunks]
     assert sorted(r for rows in seen for r in rows) == sorted(con.execute("select rowid, record_id from gx_frame")
                                                              .fetchall())
     # ranges of at most 3 rows (9 single ids and the null: 4), then the 5 copies split by hash (2)
-    ranges = [rows for w, rows in zip(chunks, seen, strict=True) if w.startswith("rowid")]
+    ranges = [rows for c, rows in zip(chunks, seen, strict=True) if c.where.startswith("rowid")]
     assert len(ranges) == 5 and all(len(rows) <= 3 for rows in ranges) and len(chunks) == 7
+    # the ranges' ids are distinct (and said to be); the chunks of copies are not
+    assert [c.distinct_ids for c in chunks] == [True] * 5 + [False] * 2
+    assert all(len({rid for _, rid in rows}) == len(rows) for rows in ranges)
     homes = {}
     for k, rows in enumerate(seen):
         for _, rid in rows:
@@ -236,5 +239,32 @@ def test_chunks_cover_every_row_once_with_every_copy_of_an_id_together(con, in_t
 
 def test_an_empty_frame_is_one_empty_chunk(con):
     con.execute("create or replace temp table gx_frame as select 'x' as record_id where false")
-    assert [con.execute(f"select count(*) from gx_frame where {w}").fetchall() for w in
+    assert [con.execute(f"select count(*) from gx_frame where {c.where}").fetchall() for c in
             expectations.chunk_queries(con, 0, 3)] == [[(0,)]]
+
+
+def test_the_record_id_goes_to_gx_as_its_hash_only_where_that_changes_nothing(con, ingest, monkeypatch):
+    suites = {p.stem: expectations.load_suite(p) for p in expectations.suite_files()}
+    assert expectations.key_only(suites["documents"]) and expectations.key_only(suites["tasks"])
+    # a suite that reads the id's value, not only its uniqueness, gets the text in every chunk
+    reads = {"expectations": [*suites["documents"]["expectations"],
+                              {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "record_id"}}]}
+    assert not expectations.key_only(reads)
+    ranged, copies = expectations.Chunk("true", True), expectations.Chunk("true", False)
+    assert "hash(record_id)" in expectations.chunk_columns({"record_id", "x"}, ranged, True)
+    assert "hash" not in expectations.chunk_columns({"record_id", "x"}, copies, True)
+    assert "hash" not in expectations.chunk_columns({"record_id", "x"}, ranged, False)
+    # the flags and counts are those GX finds over the ids' texts, duplicates included
+    ingest(*FILES)
+    con.execute("insert into documents select * from documents order by document_id limit 1")
+    monkeypatch.setenv("TARTIP_GX_CHUNK_ROWS", "3")
+    given, real = [], expectations.chunk_columns
+    monkeypatch.setattr(expectations, "chunk_columns", lambda *a: given.append(real(*a)) or given[-1])
+    hashed, results, _ = validation.run(con)
+    assert any("hash(record_id)" in g for g in given) and any("hash" not in g for g in given)
+    monkeypatch.setattr(expectations, "key_only", lambda doc: False)
+    texts, _, _ = validation.run(con)
+    assert flags(con, hashed) == flags(con, texts)
+    assert [r for r in results if r.rule.id == "DQ-KEY-UNIQUE"][0].violations >= 2
+    counts = "select rule_id, records_checked, violations from validation_runs where run_id = ? order by 1"
+    assert con.execute(counts, [hashed]).fetchall() == con.execute(counts, [texts]).fetchall()

@@ -263,18 +263,28 @@ def run_suite(ctx, con: duckdb.DuckDBPyConnection, path: Path, where: str | None
             return
         summary = docs_results.SuiteSummary() if docs else None
         with duckdb_yields_memory(con):
-            yield from _chunks(con, vd, name, needed, chunk_queries(con, total, chunk_rows()), summary)
+            yield from _chunks(con, vd, name, needed, chunk_queries(con, total, chunk_rows()), summary,
+                               key_only(doc))
         if summary is not None:
             docs_results.store(ctx, vd, summary)
     finally:
         con.execute("drop table if exists temp.gx_frame; drop table if exists temp.gx_dups")
 
 
-def chunk_queries(con: duckdb.DuckDBPyConnection, total: int, most: int) -> list[str]:
-    """The predicates on gx_frame (`total` rows) of its chunks of at most `most` rows (but for one id
-    copied more often): ranges of rowids, less the rows whose record id's hash occurs more than once
-    (temp.gx_dups: duplicated ids, rarely a collision), which go into chunks of their own by hash, so
-    that every copy of an id is in one chunk. An empty frame is one empty chunk.
+@dataclass
+class Chunk:
+    """One chunk of gx_frame: its predicate, and whether its record ids are known to be distinct
+    (a range of rows whose ids' hashes occur once in the frame: distinct hashes, distinct ids)."""
+
+    where: str
+    distinct_ids: bool
+
+
+def chunk_queries(con: duckdb.DuckDBPyConnection, total: int, most: int) -> list[Chunk]:
+    """The chunks of gx_frame (`total` rows) of at most `most` rows each (but for one id copied more
+    often): ranges of rowids, less the rows whose record id's hash occurs more than once (temp.gx_dups:
+    duplicated ids, rarely a collision), which go into chunks of their own by hash, so that every copy
+    of an id is in one chunk. An empty frame is one empty chunk.
 
     The ranges run from the frame's first rowid: rows written in an open transaction (a validation
     run) are numbered from 2^62 up, not from 0."""
@@ -285,9 +295,27 @@ def chunk_queries(con: duckdb.DuckDBPyConnection, total: int, most: int) -> list
     plain = " and hash(record_id) not in (select h from gx_dups)" if copies else ""
     ranges = -(-(last - first + 1) // most) if total > copies else 0
     parts = -(-int(copies) // most)
-    return ([f"rowid >= {first + k * most} and rowid < {first + (k + 1) * most}{plain}" for k in range(ranges)]
-            + [f"hash(record_id) in (select h from gx_dups where h % {parts} = {k})" for k in range(parts)]
-            or ["true"])
+    return ([Chunk(f"rowid >= {first + k * most} and rowid < {first + (k + 1) * most}{plain}", True)
+             for k in range(ranges)]
+            + [Chunk(f"hash(record_id) in (select h from gx_dups where h % {parts} = {k})", False)
+               for k in range(parts)]
+            or [Chunk("true", False)])
+
+
+def key_only(doc: dict) -> bool:
+    """Whether a suite reads the record id only for its uniqueness: then a chunk of distinct ids can
+    hand GX the ids' 64-bit hashes instead of their texts (equal exactly when the ids are, there),
+    which GX filters and compares several times faster."""
+    reads = [e for e in doc["expectations"] if e["kwargs"]["column"] == "record_id"
+             or "record_id" in _IDENT.findall(e["kwargs"].get("row_condition", ""))]
+    return all(e["type"] == "expect_column_values_to_be_unique" and "row_condition" not in e["kwargs"]
+               for e in reads)
+
+
+def chunk_columns(needed: set[str], chunk: Chunk, hashed_ids: bool) -> str:
+    """The columns of gx_frame GX gets for a chunk: the record id as its hash where key_only allows."""
+    return ", ".join("case when record_id is not null then hash(record_id) end as record_id"
+                     if c == "record_id" and hashed_ids and chunk.distinct_ids else c for c in sorted(needed))
 
 
 # failing rows come back as positions in the chunk (GX's default index): cheap to return; they
@@ -295,8 +323,8 @@ def chunk_queries(con: duckdb.DuckDBPyConnection, total: int, most: int) -> list
 RESULT_FORMAT = {"result_format": "COMPLETE", "return_unexpected_index_query": False}
 
 
-def _chunks(con: duckdb.DuckDBPyConnection, vd, name: str, needed: set[str], chunks: list[str],
-            summary: docs_results.SuiteSummary | None) -> Iterator[list[Outcome]]:
+def _chunks(con: duckdb.DuckDBPyConnection, vd, name: str, needed: set[str], chunks: list[Chunk],
+            summary: docs_results.SuiteSummary | None, hashed_ids: bool = False) -> Iterator[list[Outcome]]:
     """GX over each chunk of gx_frame: the Outcomes of each.
 
     A chunk is read straight from the frame with each row's rowid, which GX does not see: a
@@ -321,10 +349,11 @@ def _chunks(con: duckdb.DuckDBPyConnection, vd, name: str, needed: set[str], chu
 
     with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="gx") as gx:
         checking = None  # (the chunk GX checks now, its rowids)
-        for where in [*chunks, None]:
+        for chunk in [*chunks, None]:
             ahead = None
-            if where is not None:
-                df = frame(con, f"select rowid as gx_row, {', '.join(sorted(needed))} from gx_frame where {where}")
+            if chunk is not None:
+                df = frame(con, f"select rowid as gx_row, {chunk_columns(needed, chunk, hashed_ids)} "
+                                f"from gx_frame where {chunk.where}")
                 rows = df.pop("gx_row").to_numpy()
                 ahead = (gx.submit(check, df), rows)
                 del df
