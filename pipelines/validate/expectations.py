@@ -271,6 +271,11 @@ def run_suite(ctx, con: duckdb.DuckDBPyConnection, path: Path, where: str | None
         con.execute("drop table if exists temp.gx_frame; drop table if exists temp.gx_dups")
 
 
+# the hash that sorts a frame's rows into chunks (chunk_queries) is the one GX gets for a range
+# chunk's ids (chunk_columns): distinct there because it is the same function
+ID_HASH = "hash(record_id)"
+
+
 @dataclass
 class Chunk:
     """One chunk of gx_frame: its predicate, and whether its record ids are known to be distinct
@@ -288,16 +293,16 @@ def chunk_queries(con: duckdb.DuckDBPyConnection, total: int, most: int) -> list
 
     The ranges run from the frame's first rowid: rows written in an open transaction (a validation
     run) are numbered from 2^62 up, not from 0."""
-    con.execute("create or replace temp table gx_dups as select hash(record_id) as h, count(*) as n "
+    con.execute(f"create or replace temp table gx_dups as select {ID_HASH} as h, count(*) as n "
                 "from gx_frame group by h having count(*) > 1")
     copies, first, last = con.execute("select (select coalesce(sum(n), 0) from gx_dups), min(rowid), max(rowid) "
                                       "from gx_frame").fetchall()[0]
-    plain = " and hash(record_id) not in (select h from gx_dups)" if copies else ""
+    plain = f" and {ID_HASH} not in (select h from gx_dups)" if copies else ""
     ranges = -(-(last - first + 1) // most) if total > copies else 0
     parts = -(-int(copies) // most)
     return ([Chunk(f"rowid >= {first + k * most} and rowid < {first + (k + 1) * most}{plain}", True)
              for k in range(ranges)]
-            + [Chunk(f"hash(record_id) in (select h from gx_dups where h % {parts} = {k})", False)
+            + [Chunk(f"{ID_HASH} in (select h from gx_dups where h % {parts} = {k})", False)
                for k in range(parts)]
             or [Chunk("true", False)])
 
@@ -314,7 +319,7 @@ def key_only(doc: dict) -> bool:
 
 def chunk_columns(needed: set[str], chunk: Chunk, hashed_ids: bool) -> str:
     """The columns of gx_frame GX gets for a chunk: the record id as its hash where key_only allows."""
-    return ", ".join("case when record_id is not null then hash(record_id) end as record_id"
+    return ", ".join(f"case when record_id is not null then {ID_HASH} end as record_id"
                      if c == "record_id" and hashed_ids and chunk.distinct_ids else c for c in sorted(needed))
 
 
@@ -324,8 +329,9 @@ RESULT_FORMAT = {"result_format": "COMPLETE", "return_unexpected_index_query": F
 
 
 def _chunks(con: duckdb.DuckDBPyConnection, vd, name: str, needed: set[str], chunks: list[Chunk],
-            summary: docs_results.SuiteSummary | None, hashed_ids: bool = False) -> Iterator[list[Outcome]]:
-    """GX over each chunk of gx_frame: the Outcomes of each.
+            summary: docs_results.SuiteSummary | None, hashed_ids: bool) -> Iterator[list[Outcome]]:
+    """GX over each chunk of gx_frame: the Outcomes of each. hashed_ids: the suite reads the record id
+    only for its uniqueness (key_only), so a range chunk's ids go to GX as their hashes (chunk_columns).
 
     A chunk is read straight from the frame with each row's rowid, which GX does not see: a
     failing row's position in the chunk maps to its rowid (no numbered copy of the chunk is made;
