@@ -172,99 +172,21 @@ def _tmp(target: Path) -> Path:
     return tmp
 
 
-def _signature(path: Path) -> tuple[int, int, int] | None:
-    """What changes when a file is replaced or written: its inode, size and time (None: absent)."""
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return None
-    return st.st_ino, st.st_size, st.st_mtime_ns
-
-
-def _copy(target: Path, tmp: Path) -> None:
-    """Copy the current snapshot to the file a delta publish updates, and flush it to disk."""
-    shutil.copyfile(target, tmp)
-    fd = os.open(tmp, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-class Copies:
-    """The copies of the current snapshots that a delta publish updates, made in a background thread
-    while the model and the rules are built (begin), not when publishing begins.
-
-    A copy is written and flushed to disk here: made at publish time, its pages would be flushed by
-    the checkpoint of the update's commit (a national public snapshot, 3.3 GB: 7.7 s to copy and
-    4.5 s to flush; the region demo's, 118 MB: ~0.2 s). A copy is used only while its snapshot is
-    the one it was made from (take); a crash leaves only unrenamed files, removed by the next run (_tmp).
-    """
-
-    def __init__(self, db_path: Path | str):
-        self.made: dict[Path, tuple[int, int, int]] = {}
-        self._db_path = db_path
-        self._thread: threading.Thread | None = None
-
-    def begin(self) -> None:
-        """Start copying the snapshots beside the database that exist (once; later calls do nothing)."""
-        if self._thread is None:
-            targets = [t for t in (public_path(self._db_path), restricted_path(self._db_path)) if t.exists()]
-            self._thread = threading.Thread(target=self._run, args=(targets,), daemon=True)
-            self._thread.start()
-
-    def _run(self, targets: list[Path]) -> None:
-        for target in targets:
-            signature, tmp = _signature(target), _tmp(target)
-            try:
-                _copy(target, tmp)
-            except OSError:  # publish copies it then
-                tmp.unlink(missing_ok=True)
-                continue
-            if signature is not None and signature == _signature(target):
-                self.made[target] = signature
-
-    def _wait(self) -> None:
-        if self._thread is not None:
-            self._thread.join()
-
-    def take(self, target: Path) -> Path | None:
-        """The copy of target to update, once written; None when there is none or target was replaced
-        or written since (then its copy is removed and publish makes one)."""
-        self._wait()
-        signature = self.made.pop(target, None)
-        if signature is None:
-            return None
-        if signature != _signature(target):
-            _tmp(target)
-            return None
-        return target.with_name(target.name + ".tmp")
-
-    def discard(self) -> None:
-        """Remove the copies not taken (the run stopped before publishing, or published whole)."""
-        self._wait()
-        for target in self.made:
-            _tmp(target)
-        self.made.clear()
-
-
 def _swap(con: duckdb.DuckDBPyConnection, target: Path, sql: str, delta: bool = False,
-          early: Early | None = None, copies: Copies | None = None) -> Path:
+          early: Early | None = None) -> Path:
     """Write a new snapshot file next to target with sql (schema `pub`), then rename it over target.
 
     delta: start from a copy of the current snapshot and update only what changed (see _delta_sql);
     a full write when that is not possible. early: the snapshot's tables of the model already
-    written (Early); sql writes the others on the same file. copies: the copy made ahead, if any.
+    written (Early); sql writes the others on the same file.
     """
     if early is not None and early.written(target):
         tmp = early.tmp
         sql = early.rest(sql)
-    elif delta and copies is not None and (ready := copies.take(target)) is not None:
-        tmp = ready
     else:
         tmp = _tmp(target)
-        if delta and target.exists():
-            _copy(target, tmp)
+    if delta and target.exists():
+        shutil.copyfile(target, tmp)
     con.execute(f"attach '{tmp}' as pub")
     try:
         update = _delta_sql(con, sql) if tmp.exists() and delta else None
@@ -390,15 +312,14 @@ def macros_sql() -> str:
 
 
 def publish(con: duckdb.DuckDBPyConnection, db_path: Path | str, done=None,
-            fresh: bool = False, early: Early | None = None, copies: Copies | None = None) -> tuple[Path, Path]:
+            fresh: bool = False, early: Early | None = None) -> tuple[Path, Path]:
     """Write the public (masked) and restricted snapshots of the database open on con.
 
     Each holds `snapshot_info`: the load it reflects. done: the stages.State recorded once both
     files are in place (a crash before that publishes again on the next run). fresh: write the
     public snapshot whole rather than update the current one (a compact file: see held_back).
     early: its tables of the model written while the rules were checked (Early.start): the
-    public snapshot is completed on that file. copies: the current snapshots copied ahead
-    (Copies.begin); those not taken are removed.
+    public snapshot is completed on that file.
     """
     from pipelines import stages
 
@@ -406,17 +327,13 @@ def publish(con: duckdb.DuckDBPyConnection, db_path: Path | str, done=None,
         (stages.state(con, "model") or stages.State(stages.ingested(con), "")).load_id)
     info = SNAPSHOT_INFO.format(load_id=int(load_id))
     # the measure travels with the data: reports and analysts on the snapshot recompute any past date
-    try:
-        public = _swap(con, public_path(db_path), public_sql() + "\n" + macros_sql() + info,
-                       delta=not fresh and early is None, early=early, copies=copies)
-        stages.kill_point("publish")
-        restricted = _swap(con, restricted_path(db_path), """
-            create table pub.appeals as select * from main.appeals;
-            create table pub.documents as select * from main.documents where is_restricted;
-        """ + info, delta=not fresh, copies=copies)
-    finally:
-        if copies is not None:
-            copies.discard()
+    public = _swap(con, public_path(db_path), public_sql() + "\n" + macros_sql() + info,
+                   delta=not fresh and early is None, early=early)
+    stages.kill_point("publish")
+    restricted = _swap(con, restricted_path(db_path), """
+        create table pub.appeals as select * from main.appeals;
+        create table pub.documents as select * from main.documents where is_restricted;
+    """ + info, delta=not fresh)
     stages.kill_point("published")
     if done is not None:
         stages.mark(con, "publish", done)

@@ -116,22 +116,9 @@ def catch_up(con: duckdb.DuckDBPyConnection, db_path: Path, org_file: Path, dire
     organisation directory changed or `full`); the rules are checked when the model moved; the
     snapshot is published when either moved or its files are missing.
     """
-    from pipelines import publish
-
-    progress = progress or Progress(con, enabled=False)
-    # the snapshots are copied for their update while the stages before publishing run
-    copies = publish.Copies(db_path)
-    try:
-        return _stages(con, db_path, org_file, directory, echo, validate, full, progress, copies)
-    finally:
-        copies.discard()
-
-
-def _stages(con: duckdb.DuckDBPyConnection, db_path: Path, org_file: Path, directory, echo, validate: bool,
-            full: bool, progress: Progress, copies) -> list[str]:
-    """The stages of catch_up, in turn; the first that runs begins the copies of the snapshots."""
     from pipelines import model, publish
 
+    progress = progress or Progress(con, enabled=False)
     ran: list[str] = []
     target = ingested(con)
     want = State(target, f"org:{fingerprint(org_file)} sql:{model.code_fingerprint()}")
@@ -140,7 +127,6 @@ def _stages(con: duckdb.DuckDBPyConnection, db_path: Path, org_file: Path, direc
         since = have.load_id if have and have.inputs == want.inputs and not full \
             and db.table_exists(con, "task_assignments") else None
         started = time.perf_counter()
-        copies.begin()
         progress.stage("model: " + ("all documents" if since is None else f"documents of loads after #{since}"))
         rows = model.build(con, directory, since=since, done=want, progress=progress)
         echo(f"model: {rows:,} task assignments in {db_path}"
@@ -159,7 +145,6 @@ def _stages(con: duckdb.DuckDBPyConnection, db_path: Path, org_file: Path, direc
         since = v_have.load_id if v_have and not full and \
             v_have.inputs.split("/", 1)[-1] == v_want.inputs.split("/", 1)[-1] else None
         started = time.perf_counter()
-        copies.begin()
         progress.stage("validate: rules of the regulation")
         # a first snapshot is written whole: its tables of the model are written meanwhile
         early = publish.Early.start(con, db_path) if not publish.public_path(db_path).exists() else None
@@ -184,7 +169,7 @@ def _stages(con: duckdb.DuckDBPyConnection, db_path: Path, org_file: Path, direc
     if full or missing or state(con, "publish") != p_want:
         started = time.perf_counter()
         progress.stage("publish: snapshot for the dashboard")
-        public, _ = publish.publish(con, db_path, done=p_want, early=early, copies=copies)
+        public, _ = publish.publish(con, db_path, done=p_want, early=early)
         echo(f"published load #{m.load_id} for the dashboard and analysts: {public} "
              + ("(its tables of the model written while the rules ran) " if early is not None else "")
              + f"({time.perf_counter() - started:.1f} s)")

@@ -96,8 +96,6 @@ def test_a_kill_anywhere_is_repaired_by_running_again(point, repair, after_first
         again = tartip("ingest", *SECOND, "--db", db)
     assert again.returncode == 0, again.stderr
     assert_same(state_of(db), reference)
-    # the snapshots' copies made ahead for the update (publish.Copies) are renamed in or removed
-    assert not list(tmp_path.glob("*.tmp*"))
 
 
 def assert_same(got: dict, want: dict) -> None:
@@ -236,47 +234,3 @@ def test_an_early_write_that_fails_leaves_the_snapshot_to_be_written_whole(demo_
         con.close()
     assert got == want
     assert not list(tmp_path.glob("*.tmp*"))
-
-
-def test_a_snapshot_copied_ahead_is_updated_only_while_it_is_current(demo_db, tmp_path):
-    from pipelines import db as database
-
-    db = _copy(demo_db, tmp_path)
-    public, restricted = publish.public_path(db), publish.restricted_path(db)
-    copies = publish.Copies(db)
-    copies.begin()
-    copies.begin()  # once
-    copy = copies.take(public)
-    assert copy == public.with_name(public.name + ".tmp")
-    assert copy.read_bytes() == public.read_bytes()
-    assert copies.take(public) is None  # taken once
-    # the restricted snapshot is replaced after its copy was made: its copy is stale, removed
-    shutil.copy(restricted, tmp_path / "other.duckdb")
-    os.replace(tmp_path / "other.duckdb", restricted)
-    assert copies.take(restricted) is None
-    assert not restricted.with_name(restricted.name + ".tmp").exists()
-    copy.unlink()
-    # a publish that takes a copy gives the snapshot a publish that copies at once gives
-    con = database.connect(db)
-    try:
-        publish.publish(con, db)
-        want = {p: contents(p) for p in (public, restricted)}
-        copies = publish.Copies(db)
-        copies.begin()
-        publish.publish(con, db, copies=copies)
-        assert not copies.made
-        got = {p: contents(p) for p in (public, restricted)}
-    finally:
-        con.close()
-    assert got == want
-    assert not list(tmp_path.glob("*.tmp*"))
-
-
-def test_copies_not_taken_are_removed(demo_db, tmp_path):
-    db = _copy(demo_db, tmp_path)
-    copies = publish.Copies(db)
-    copies.discard()  # never begun: nothing to remove
-    copies.begin()
-    copies.discard()
-    assert not list(tmp_path.glob("*.tmp*"))
-    assert publish.public_path(db).exists() and publish.restricted_path(db).exists()
