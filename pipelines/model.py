@@ -299,12 +299,14 @@ def _mart_tasks_scoped(con: duckdb.DuckDBPyConnection, since: int, old_date) -> 
         _refill(con, f"{main}.mart_tasks_delta",
                 f"select cast({int(since)} as bigint) as after_load_id, task_id "
                 f"from {main}.mart_tasks where {redo} union select {int(since)}, task_id from temp.mart_new")
-        # the groups of daily_execution the re-measured rows counted in, before and after
+        # the groups of daily_execution the re-measured rows counted in, before and after (their
+        # counts stay for execution_summary: _summary_scoped)
         con.execute(f"create or replace temp view measure_old as select * from {main}.mart_tasks where {redo}")
+        con.execute("create or replace temp table counts_old as select * from daily_counts('measure_old')")
+        con.execute("create or replace temp table counts_new as select * from daily_counts('mart_new')")
         keys = ", ".join(DAILY_KEYS)
         con.execute(f"create or replace temp table daily_keys as select distinct {keys} from ("
-                    f"select {keys} from daily_counts('measure_old') "
-                    f"union all select {keys} from daily_counts('mart_new'))")
+                    f"select {keys} from counts_old union all select {keys} from counts_new)")
         con.execute(f"delete from {main}.mart_tasks where {redo}")
         if old_date != new_date:
             con.execute(f"update {main}.mart_tasks set report_date = {d2}")
@@ -338,6 +340,45 @@ def _daily_scoped(con: duckdb.DuckDBPyConnection, since: int, new_date) -> None:
         con.execute("insert into daily_execution by name select * from daily_counts('daily_src')")
     finally:
         con.execute("drop view if exists temp.daily_src")
+
+
+# the kinds of period execution_summary rolls up (sql/marts/06_execution_summary.sql), as its SQL names them
+_SUMMARY_KINDS = re.compile(r"summary_rates\('daily_execution',\s*'(\w+)'\)")
+SAME_PERIOD = "k.period_kind = d.period_kind and k.org_name = d.org_name and k.period_start = d.period_start"
+
+
+def _summary_scoped(con: duckdb.DuckDBPyConnection, since: int, sql: str) -> None:
+    """Compute again only the periods of execution_summary whose daily counts the scoped tasks mart
+    changed, on a build that kept the report date (the other periods are as they were; a day that
+    moves it changes every period's report date and completeness, and rebuilds the table whole).
+
+    The changed groups are those whose counts over the re-measured tasks differ before and after
+    (temp.counts_old, temp.counts_new): a group's other rows did not change. Each changed period is
+    rolled up again whole by the marts' summary_rates (sql: the table's SQL, which names the kinds
+    of period), so its ranks are too. execution_summary_delta lists those periods for the publish
+    stage, with a marker row (no period kind) that says it covers this build even when none changed.
+    """
+    main = _main_schema(con)
+    kinds = _SUMMARY_KINDS.findall(sql)
+    changed = "(from counts_old except all from counts_new) union all (from counts_new except all from counts_old)"
+    con.execute(
+        "create or replace temp table summary_keys as select distinct k.kind as period_kind, c.org_name, "
+        f"cast(date_trunc(k.kind, c.due_date) as date) as period_start from ({changed}) as c "
+        f"cross join (select unnest([{db.literal_list(kinds)}]) as kind) as k where c.due_date is not null")
+    _refill(con, f"{main}.execution_summary_delta",
+            f"select cast({int(since)} as bigint) as after_load_id, period_kind, org_name, period_start "
+            f"from temp.summary_keys union all select {int(since)}, null, null, null")
+    try:
+        con.execute(f"delete from execution_summary as d using summary_keys as k where {SAME_PERIOD}")
+        changed = {r[0] for r in con.execute("select distinct period_kind from summary_keys").fetchall()}
+        for kind in (k for k in kinds if k in changed):
+            con.execute(f"create or replace temp view summary_src as select d.* from daily_execution as d "
+                        f"semi join summary_keys as k on k.period_kind = '{kind}' and k.org_name = d.org_name "
+                        f"and k.period_start = cast(date_trunc('{kind}', d.due_date) as date)")
+            con.execute(f"insert into execution_summary by name select * from summary_rates('summary_src', '{kind}')")
+    finally:
+        con.execute("drop view if exists temp.summary_src")
+        con.execute("drop table if exists temp.summary_keys")
 
 
 # what a scoped build does not run again: views and macros are defined by the SQL alone, and a
@@ -389,6 +430,10 @@ def build(con: duckdb.DuckDBPyConnection, directory: org.Directory, since: int |
                 _daily_scoped(con, since, db.one(con, "select as_of from data_as_of")[0])
                 continue
             sql = db.render(path.read_text(encoding="utf-8"), params)
+            if scoped and path.stem == "06_execution_summary" \
+                    and old_date == db.one(con, "select as_of from data_as_of")[0]:
+                _summary_scoped(con, since, sql)
+                continue
             if since is not None:  # the views and macros stand as the last build made them, same SQL
                 sql = ";\n".join(st for st in db.statements(sql) if not st.lower().startswith(DEFINITIONS))
             if sql:
@@ -399,7 +444,10 @@ def build(con: duckdb.DuckDBPyConnection, directory: org.Directory, since: int |
             if path.stem == "05_daily_execution":
                 con.execute("create or replace table daily_execution_delta as select null::bigint as after_load_id, "
                             f"{', '.join(DAILY_KEYS)} from daily_execution limit 0")
-        for table in ("old_ids", "daily_keys", *map(_staged, _RAW)):
+            if path.stem == "06_execution_summary":  # rolled up whole (a full build, or the date moved)
+                con.execute("create or replace table execution_summary_delta as select null::bigint as after_load_id, "
+                            "period_kind, org_name, period_start from execution_summary limit 0")
+        for table in ("old_ids", "daily_keys", "counts_old", "counts_new", *map(_staged, _RAW)):
             con.execute(f"drop table if exists temp.{table}")
         schema.apply_comments(con, missing_only=since is not None)
         rows = db.one(con, "select count(*) from task_assignments")[0]

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines import db, schema, settings
-from pipelines.model import SAME_KEYS
+from pipelines.model import SAME_KEYS, SAME_PERIOD
 from pipelines.paths import SQL
 
 
@@ -67,6 +67,9 @@ BY_DOCUMENT = {
 # same for the daily counts: the groups the model counted again (daily_execution_delta).
 BY_TASK = {"tasks": "task_id in (select task_id from main.mart_tasks_delta)"}
 BY_GROUP = {"daily_execution": "daily_execution_delta"}
+# and the periods of execution_summary it rolled up again (execution_summary_delta: only on a build
+# that kept the report date; otherwise the table is written whole)
+BY_PERIOD = {"execution_summary": "execution_summary_delta"}
 _CREATE = re.compile(r"^create\s+table\s+pub\.(\w+)\s+as\s+(.*)$", re.IGNORECASE | re.DOTALL)
 
 
@@ -114,6 +117,7 @@ def _delta_sql(con: duckdb.DuckDBPyConnection, sql: str) -> str | None:
                                    f"and function_name in ({db.literal_list(macros)})")[0] == len(macros))
     by_task = _covers(con, "mart_tasks_delta", prev[0])
     by_group = {t for t, delta in BY_GROUP.items() if _covers(con, delta, prev[0])}
+    by_period = {t for t, delta in BY_PERIOD.items() if _covers(con, delta, prev[0])}
     for st in db.statements(sql):
         m = _CREATE.match(st)
         if not m:
@@ -137,6 +141,10 @@ def _delta_sql(con: duckdb.DuckDBPyConnection, sql: str) -> str | None:
             delta = f"main.{BY_GROUP[m[1]]}"
             out += [f"delete from pub.{m[1]} as d using {delta} as k where {SAME_KEYS}", _move_date(m[1], m[1]),
                     f"insert into pub.{m[1]} select * from ({m[2]}) as d semi join {delta} as k on {SAME_KEYS}"]
+        elif m[1] in by_period:
+            delta = f"main.{BY_PERIOD[m[1]]}"
+            out += [f"delete from pub.{m[1]} as d using {delta} as k where {SAME_PERIOD}",
+                    f"insert into pub.{m[1]} select * from ({m[2]}) as d semi join {delta} as k on {SAME_PERIOD}"]
         else:  # emptied and filled again: the table and its comments stay (no catalog change)
             out += [f"delete from pub.{m[1]}", f"insert into pub.{m[1]} {m[2]}"]
     out += ["drop table temp.pub_changed", "drop table temp.pub_changed_ids"]

@@ -184,6 +184,36 @@ def test_a_later_export_moves_the_rolled_up_marts_as_a_full_build_does(con, dire
 ROLLED_UP = ("mart_tasks", "daily_execution", "execution_summary")
 
 
+def test_a_later_export_on_the_same_date_rolls_up_again_only_the_periods_it_changed(con, directory, fixtures, tmp_path):
+    """A build that keeps the report date computes again only the periods of execution_summary whose
+    daily counts changed (execution_summary_delta lists them, with a marker row); the table equals a
+    full build's, ranks included. The update closes tasks with their execution cards: their groups'
+    on-time counts change."""
+    for name in ("edms_kk.xlsx", "protocols_ru.xlsx", "appeals_kk.xlsx"):
+        load.load_file(con, fixtures / name)
+    model.build(con, directory)
+    covered = con.execute("select max(load_id) from load_log").fetchone()[0]
+    as_of = con.execute("select as_of from data_as_of").fetchone()[0]
+    lines = (fixtures / "edms_update.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    update = tmp_path / "edms_update.csv"
+    update.write_text(f"Сформирован: {as_of:%d.%m.%Y} 08:00\n" + "".join(lines[1:]), encoding="utf-8")
+    load.load_file(con, update)
+    model.build(con, directory, since=covered)
+    assert con.execute("select as_of from data_as_of").fetchone()[0] == as_of
+    marker, periods, kinds = con.execute(
+        "select count(*) filter (where period_kind is null), count(period_kind), count(distinct period_kind) "
+        "from execution_summary_delta where after_load_id = ?", [covered]).fetchone()
+    total = con.execute("select count(distinct (period_kind, org_name, period_start)) "
+                        "from execution_summary").fetchone()[0]
+    assert marker == 1 and 0 < periods < total and kinds == 4
+    scoped = {t: sorted(con.execute(f"from {t}").fetchall(), key=repr) for t in ROLLED_UP}
+    model.build(con, directory)
+    for t in ROLLED_UP:
+        assert scoped[t] == sorted(con.execute(f"from {t}").fetchall(), key=repr), t
+    assert con.execute("select count(*) from execution_summary_delta").fetchone()[0] == 0
+    assert con.execute("select count(*) from duckdb_tables() where temporary").fetchone()[0] == 0
+
+
 EDMS_HEADER = ("Рег. №;Дата регистрации;Ответственный исполнитель;Соисполнители;Срок исполнения;"
                "Продленный срок;Дата исполнения;Отметка об исполнении;Статус\n")
 

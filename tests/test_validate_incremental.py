@@ -307,6 +307,26 @@ def test_the_tasks_mart_moved_forward_equals_a_full_build(incremental, tmp_path)
         assert table(publish.public_path(db), sql) == table(publish.public_path(full), sql), sql
 
 
+def test_a_second_export_on_the_same_date_updates_the_rolled_up_periods_in_place(demo_db, incremental, tmp_path):
+    # another export the same day (the date stays): only the periods of execution_summary whose counts
+    # changed are rolled up again, in the database and the snapshot, equal to a full build's
+    db = _copy(incremental[0], tmp_path)
+    second = day_export(next((demo_db.parent / "demo").glob("edms_2025_update_*.csv")), tmp_path / "day2.csv",
+                        rows=120)
+    out = tartip("ingest", second, "--db", db)
+    assert out.returncode == 0, out.stderr
+    assert table(db, "select distinct report_date from mart_tasks") == [(dt.date(2026, 1, 6),)]
+    marker, periods = table(db, "select count(*) filter (where period_kind is null), count(period_kind) "
+                                "from execution_summary_delta")[0]
+    assert marker == 1 and periods > 0
+    (tmp_path / "full").mkdir()
+    full = _copy(db, tmp_path / "full")
+    assert tartip("refresh", "--full", "--db", full).returncode == 0
+    for sql in ("select * from execution_summary", "select * from daily_execution"):
+        assert table(db, sql) == table(full, sql), sql
+        assert table(publish.public_path(db), sql) == table(publish.public_path(full), sql), sql
+
+
 def test_a_changed_rule_set_checks_everything_again(incremental, tmp_path, monkeypatch):
     db, _ = incremental
     copy = _copy(db, tmp_path)
