@@ -370,8 +370,8 @@ def _summary_scoped(con: duckdb.DuckDBPyConnection, since: int, sql: str) -> Non
             f"from temp.summary_keys union all select {int(since)}, null, null, null")
     try:
         con.execute(f"delete from execution_summary as d using summary_keys as k where {SAME_PERIOD}")
-        changed = {r[0] for r in con.execute("select distinct period_kind from summary_keys").fetchall()}
-        for kind in (k for k in kinds if k in changed):
+        touched = {r[0] for r in con.execute("select distinct period_kind from summary_keys").fetchall()}
+        for kind in (k for k in kinds if k in touched):
             con.execute(f"create or replace temp view summary_src as select d.* from daily_execution as d "
                         f"semi join summary_keys as k on k.period_kind = '{kind}' and k.org_name = d.org_name "
                         f"and k.period_start = cast(date_trunc('{kind}', d.due_date) as date)")
