@@ -187,8 +187,8 @@ ROLLED_UP = ("mart_tasks", "daily_execution", "execution_summary")
 def test_a_later_export_on_the_same_date_rolls_up_again_only_the_periods_it_changed(con, directory, fixtures, tmp_path):
     """A build that keeps the report date computes again only the periods of execution_summary whose
     daily counts changed (execution_summary_delta lists them, with a marker row); the table equals a
-    full build's, ranks included. The update closes tasks with their execution cards: their groups'
-    on-time counts change."""
+    full build's, ranks included. The update's new statuses and executions move some outcomes, so
+    some groups' counts change."""
     for name in ("edms_kk.xlsx", "protocols_ru.xlsx", "appeals_kk.xlsx"):
         load.load_file(con, fixtures / name)
     model.build(con, directory)
