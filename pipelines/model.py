@@ -190,9 +190,8 @@ def _core_scoped(con: duckdb.DuckDBPyConnection, after: int) -> None:
     new load (thousands of rows) is rebuilt whole, the tables of the others are not touched.
     """
     main = _main_schema(con)
-    fresh = {r[0] for r in con.execute(f"select distinct kind from {main}.load_log "
-                                       f"where status = 'loaded' and load_id > {int(after)}").fetchall()}
-    registers = db.literal_list(src for kind, src in _REGISTERS.items() if kind in fresh and src)
+    fresh = _fresh_kinds(con, main, after)
+    registers = _task_sources(fresh)
     con.execute(f"create or replace temp table affected as "
                 f"select distinct key_hash from {main}.raw_edms where load_id > {int(after)}")
     con.execute(f"create or replace temp table old_ids as select document_id from {main}.documents "
@@ -228,6 +227,18 @@ def _core_scoped(con: duckdb.DuckDBPyConnection, after: int) -> None:
     finally:  # temp.old_ids and the typed shadows stay for the marts (build drops them)
         for table in [*built, *shadows, "affected", *_CORE_TEMP]:
             con.execute(f"drop table if exists temp.{table}")
+
+
+def _fresh_kinds(con: duckdb.DuckDBPyConnection, main: str, after: int) -> set[str]:
+    """The kinds of export (edms, protocols, …) loaded after load `after`."""
+    return {r[0] for r in con.execute(f"select distinct kind from {main}.load_log "
+                                      f"where status = 'loaded' and load_id > {int(after)}").fetchall()}
+
+
+def _task_sources(kinds: set[str]) -> str:
+    """The task sources of the registers among kinds, as a SQL list (`''` when none): their tasks'
+    rows are the ones a scoped core build replaces whole (with those of the rebuilt documents)."""
+    return db.literal_list(src for kind, src in _REGISTERS.items() if kind in kinds and src)
 
 
 def _columns_ddl(con: duckdb.DuckDBPyConnection, relation: str) -> str:
@@ -278,11 +289,21 @@ union select task_id from {main}.task_assignments
         or cast(executed_at as date) > {d1} and cast(executed_at as date) <= {d2}
 union (select task_id from {main}.task_assignments anti join {main}.mart_tasks using (task_id))
 """
+# On a build that keeps the report date only the tasks whose rows the scoped core build replaced can
+# measure otherwise (the measure of a task reads its own rows and the date): the rebuilt documents'
+# and the tasks of the registers with a new load. A task the mart does not hold is one of those (or
+# one the measure gives no row, as before).
+_REDO_SAME_DATE = """
+create or replace temp table redo_tasks as
+select document_id as task_id from temp.old_ids
+union select task_id from {main}.task_assignments where source in ({registers})
+"""
 
 
 def _mart_tasks_scoped(con: duckdb.DuckDBPyConnection, since: int, old_date) -> None:
     """Bring mart_tasks from old_date to the new data date, measuring again only the tasks that
-    may have changed (see _REDO_TASKS); record them in mart_tasks_delta for the publish stage.
+    may have changed (see _REDO_TASKS; _REDO_SAME_DATE when the date stays), keeping those whose rows came out
+    as they were (_only_changed); record the tasks replaced in mart_tasks_delta for the publish stage.
 
     The measure's macro runs unchanged on temporary `task_assignments` / `status_history` that
     hold only those tasks (the temporary schema shadows main, as in _core_scoped).
@@ -290,15 +311,22 @@ def _mart_tasks_scoped(con: duckdb.DuckDBPyConnection, since: int, old_date) -> 
     main = _main_schema(con)
     new_date = db.one(con, f"select as_of from {main}.data_as_of")[0]
     d1, d2 = f"date '{old_date}'", f"date '{new_date}'"
-    con.execute(_REDO_TASKS.format(main=main, d1=d1, d2=d2))
+    if old_date == new_date:
+        con.execute(_REDO_SAME_DATE.format(main=main, registers=_task_sources(_fresh_kinds(con, main, since))))
+    else:
+        con.execute(_REDO_TASKS.format(main=main, d1=d1, d2=d2))
     redo = "task_id in (select task_id from temp.redo_tasks)"
     try:
         for table in ("task_assignments", "status_history"):
             con.execute(f"create or replace temp table {table} as select * from {main}.{table} where {redo}")
         con.execute(f"create or replace temp table mart_new as select * from task_measure({d2})")
+        if old_date == new_date:
+            _only_changed(con, main, redo)
+        # a marker row (no task) says the delta covers this build even when no task changed
         _refill(con, f"{main}.mart_tasks_delta",
                 f"select cast({int(since)} as bigint) as after_load_id, task_id "
-                f"from {main}.mart_tasks where {redo} union select {int(since)}, task_id from temp.mart_new")
+                f"from {main}.mart_tasks where {redo} union select {int(since)}, task_id from temp.mart_new "
+                f"union select {int(since)}, null")
         # the groups of daily_execution the re-measured rows counted in, before and after (their
         # counts stay for execution_summary: _summary_scoped)
         con.execute(f"create or replace temp view measure_old as select * from {main}.mart_tasks where {redo}")
@@ -315,6 +343,17 @@ def _mart_tasks_scoped(con: duckdb.DuckDBPyConnection, since: int, old_date) -> 
         con.execute("drop view if exists temp.measure_old")
         for table in ("task_assignments", "status_history", "mart_new", "redo_tasks"):
             con.execute(f"drop table if exists temp.{table}")
+
+
+def _only_changed(con: duckdb.DuckDBPyConnection, main: str, redo: str) -> None:
+    """On a build that keeps the report date, narrow temp.redo_tasks and temp.mart_new to the tasks
+    whose rows the measure changed: the others (most: overdue and open tasks move only with the
+    date) keep their rows, and neither the daily counts nor the snapshot touch them."""
+    con.execute(f"create or replace temp table changed_tasks as select distinct task_id from ("
+                f"(from temp.mart_new except all select * from {main}.mart_tasks where {redo}) union all "
+                f"(select * from {main}.mart_tasks where {redo} except all from temp.mart_new))")
+    con.execute("delete from temp.mart_new where task_id not in (select task_id from temp.changed_tasks); "
+                "drop table temp.redo_tasks; alter table temp.changed_tasks rename to redo_tasks")
 
 
 # the columns daily_counts (sql/marts/03_measure.sql) groups by, and how it makes them from a row of

@@ -65,7 +65,8 @@ BY_DOCUMENT = {
 # the tasks mart: the tasks the model measured again (mart_tasks_delta, when it covers the loads
 # after the previous snapshot's) are replaced; the others only move to the new report date. The
 # same for the daily counts: the groups the model counted again (daily_execution_delta).
-BY_TASK = {"tasks": "task_id in (select task_id from main.mart_tasks_delta)"}
+BY_TASK = {table: "task_id in (select task_id from main.mart_tasks_delta where task_id is not null)"
+           for table in ("tasks", "overdue_tasks")}
 BY_GROUP = {"daily_execution": "daily_execution_delta"}
 # and the periods of execution_summary it rolled up again (execution_summary_delta: only on a build
 # that kept the report date; otherwise the table is written whole)

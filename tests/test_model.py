@@ -170,7 +170,7 @@ def test_a_later_export_moves_the_rolled_up_marts_as_a_full_build_does(con, dire
     before = con.execute(complete).fetchone()[0]
     load.load_file(con, update)
     model.build(con, directory, since=covered)
-    redone, tasks = con.execute("select (select count(*) from mart_tasks_delta), count(distinct task_id) "
+    redone, tasks = con.execute("select (select count(task_id) from mart_tasks_delta), count(distinct task_id) "
                                 "from mart_tasks").fetchone()
     assert 0 < redone < tasks  # the mart moved forward in place, not built anew
     assert con.execute(complete).fetchone()[0] > before  # the new date completed some periods
@@ -184,8 +184,17 @@ def test_a_later_export_moves_the_rolled_up_marts_as_a_full_build_does(con, dire
 ROLLED_UP = ("mart_tasks", "daily_execution", "execution_summary")
 
 
+def _rows_by_task(con) -> dict[str, list]:
+    """The tasks mart's rows of each task, sorted."""
+    rows: dict[str, list] = {}
+    for row in con.execute("select task_id, * from mart_tasks").fetchall():
+        rows.setdefault(row[0], []).append(row)
+    return {t: sorted(r, key=repr) for t, r in rows.items()}
+
+
 def test_a_later_export_on_the_same_date_rolls_up_again_only_the_periods_it_changed(con, directory, fixtures, tmp_path):
-    """A build that keeps the report date computes again only the periods of execution_summary whose
+    """A build that keeps the report date replaces only the tasks of the mart whose rows changed
+    (mart_tasks_delta lists them, with a marker row) and computes again only the periods of execution_summary whose
     daily counts changed (execution_summary_delta lists them, with a marker row); the table equals a
     full build's, ranks included. The update's new statuses and executions move some outcomes, so
     some groups' counts change."""
@@ -198,8 +207,17 @@ def test_a_later_export_on_the_same_date_rolls_up_again_only_the_periods_it_chan
     update = tmp_path / "edms_update.csv"
     update.write_text(f"Сформирован: {as_of:%d.%m.%Y} 08:00\n" + "".join(lines[1:]), encoding="utf-8")
     load.load_file(con, update)
+    before = _rows_by_task(con)
+    unsettled = con.execute("select count(distinct task_id) from mart_tasks "
+                            "where not is_settled(source, is_periodic, outcome, is_due)").fetchone()[0]
     model.build(con, directory, since=covered)
     assert con.execute("select as_of from data_as_of").fetchone()[0] == as_of
+    # the tasks mart replaced only the tasks whose rows changed, not every unsettled task it measured again
+    after = _rows_by_task(con)
+    changed = {t for t in before.keys() | after.keys() if before.get(t) != after.get(t)}
+    delta = con.execute("select task_id from mart_tasks_delta where after_load_id = ?", [covered]).fetchall()
+    assert {t for (t,) in delta if t is not None} == changed and (None,) in delta
+    assert 0 < len(changed) < unsettled
     marker, periods, kinds = con.execute(
         "select count(*) filter (where period_kind is null), count(period_kind), count(distinct period_kind) "
         "from execution_summary_delta where after_load_id = ?", [covered]).fetchone()
@@ -235,7 +253,8 @@ def test_open_tasks_kept_by_a_day_build_are_those_still_open_on_the_new_date(con
     covered = con.execute("select max(load_id) from load_log").fetchone()[0]
     load.load_file(con, later)
     model.build(con, directory, since=covered)
-    redone = {r[0].split("/")[-1] for r in con.execute("select task_id from mart_tasks_delta").fetchall()}
+    redone = {r[0].split("/")[-1] for r in con.execute("select task_id from mart_tasks_delta "
+                                                             "where task_id is not null").fetchall()}
     assert redone == {"100", "101", "106"}  # terms before 26 March, and the new document
     outcomes = dict(con.execute("select split_part(task_id, '/', -1), outcome || ' ' || due_date "
                                 "from mart_tasks").fetchall())
