@@ -302,8 +302,8 @@ union select task_id from {main}.task_assignments where source in ({registers})
 
 def _mart_tasks_scoped(con: duckdb.DuckDBPyConnection, since: int, old_date) -> None:
     """Bring mart_tasks from old_date to the new data date, measuring again only the tasks that
-    may have changed (see _REDO_TASKS; _REDO_SAME_DATE when the date stays), keeping those whose rows came out
-    as they were (_only_changed); record the tasks replaced in mart_tasks_delta for the publish stage.
+    may have changed (see _REDO_TASKS; _REDO_SAME_DATE when the date stays); record them in
+    mart_tasks_delta for the publish stage.
 
     The measure's macro runs unchanged on temporary `task_assignments` / `status_history` that
     hold only those tasks (the temporary schema shadows main, as in _core_scoped).
@@ -320,8 +320,6 @@ def _mart_tasks_scoped(con: duckdb.DuckDBPyConnection, since: int, old_date) -> 
         for table in ("task_assignments", "status_history"):
             con.execute(f"create or replace temp table {table} as select * from {main}.{table} where {redo}")
         con.execute(f"create or replace temp table mart_new as select * from task_measure({d2})")
-        if old_date == new_date:
-            _only_changed(con, main, redo)
         # a marker row (no task) says the delta covers this build even when no task changed
         _refill(con, f"{main}.mart_tasks_delta",
                 f"select cast({int(since)} as bigint) as after_load_id, task_id "
@@ -343,17 +341,6 @@ def _mart_tasks_scoped(con: duckdb.DuckDBPyConnection, since: int, old_date) -> 
         con.execute("drop view if exists temp.measure_old")
         for table in ("task_assignments", "status_history", "mart_new", "redo_tasks"):
             con.execute(f"drop table if exists temp.{table}")
-
-
-def _only_changed(con: duckdb.DuckDBPyConnection, main: str, redo: str) -> None:
-    """On a build that keeps the report date, narrow temp.redo_tasks and temp.mart_new to the tasks
-    whose rows the measure changed: the others (most: overdue and open tasks move only with the
-    date) keep their rows, and neither the daily counts nor the snapshot touch them."""
-    con.execute(f"create or replace temp table changed_tasks as select distinct task_id from ("
-                f"(from temp.mart_new except all select * from {main}.mart_tasks where {redo}) union all "
-                f"(select * from {main}.mart_tasks where {redo} except all from temp.mart_new))")
-    con.execute("delete from temp.mart_new where task_id not in (select task_id from temp.changed_tasks); "
-                "drop table temp.redo_tasks; alter table temp.changed_tasks rename to redo_tasks")
 
 
 # the columns daily_counts (sql/marts/03_measure.sql) groups by, and how it makes them from a row of

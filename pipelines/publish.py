@@ -62,8 +62,9 @@ BY_DOCUMENT = {
     "task_assignments": "source <> 'edms' or task_id in (select document_id from pub_changed_ids)",
     "status_history": "task_id not like 'edms/%' or task_id in (select document_id from pub_changed_ids)",
 }
-# the tasks mart: the tasks the model measured again (mart_tasks_delta, when it covers the loads
-# after the previous snapshot's) are replaced; the others only move to the new report date. The
+# the tasks mart and its overdue tasks: the tasks the model measured again (mart_tasks_delta, when it
+# covers the loads after the previous snapshot's; every overdue task is among them when the date moves)
+# are replaced; the others only move to the new report date. The
 # same for the daily counts: the groups the model counted again (daily_execution_delta).
 BY_TASK = {table: "task_id in (select task_id from main.mart_tasks_delta where task_id is not null)"
            for table in ("tasks", "overdue_tasks")}

@@ -193,7 +193,7 @@ def _rows_by_task(con) -> dict[str, list]:
 
 
 def test_a_later_export_on_the_same_date_rolls_up_again_only_the_periods_it_changed(con, directory, fixtures, tmp_path):
-    """A build that keeps the report date replaces only the tasks of the mart whose rows changed
+    """A build that keeps the report date measures again only the tasks of the documents it rebuilt
     (mart_tasks_delta lists them, with a marker row) and computes again only the periods of execution_summary whose
     daily counts changed (execution_summary_delta lists them, with a marker row); the table equals a
     full build's, ranks included. The update's new statuses and executions move some outcomes, so
@@ -212,12 +212,15 @@ def test_a_later_export_on_the_same_date_rolls_up_again_only_the_periods_it_chan
                             "where not is_settled(source, is_periodic, outcome, is_due)").fetchone()[0]
     model.build(con, directory, since=covered)
     assert con.execute("select as_of from data_as_of").fetchone()[0] == as_of
-    # the tasks mart replaced only the tasks whose rows changed, not every unsettled task it measured again
+    # the tasks mart measured again the tasks of the update's documents, not every unsettled task (as a
+    # build that moves the date does); every task whose rows changed is among them
     after = _rows_by_task(con)
     changed = {t for t in before.keys() | after.keys() if before.get(t) != after.get(t)}
     delta = con.execute("select task_id from mart_tasks_delta where after_load_id = ?", [covered]).fetchall()
-    assert {t for (t,) in delta if t is not None} == changed and (None,) in delta
-    assert 0 < len(changed) < unsettled
+    redone = {t for (t,) in delta if t is not None}
+    documents = {f"edms/{line.split(';')[1][-4:]}/{line.split(';')[0]}" for line in lines[2:] if line.strip()}
+    assert changed and changed <= redone <= documents and (None,) in delta
+    assert len(redone) < unsettled
     marker, periods, kinds = con.execute(
         "select count(*) filter (where period_kind is null), count(period_kind), count(distinct period_kind) "
         "from execution_summary_delta where after_load_id = ?", [covered]).fetchone()
