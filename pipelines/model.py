@@ -173,6 +173,12 @@ _RAW = ("raw_edms", *(f"raw_{kind}" for kind in _REGISTERS))
 _CORE_TEMP = ("edms_latest", "edms_others")
 _REGISTER_TABLES = {"protocols": {"protocols"}, "material_submissions": {"materials"},
                     "meetings": {"protocols", "materials"}, "appeals": {"appeals"}}
+# the kinds of export whose loads can change the rows of each table the rules read, on a build that
+# keeps the report date: the documents' EDMS, the tasks' EDMS and registers with tasks, each register
+# table its own; the reference tables change only with the model's inputs (after which every rule is
+# checked again). A table not named here may change with any load.
+CHANGED_BY = {"documents": {"edms"}, "mart_tasks": {"edms", *(kind for kind, src in _REGISTERS.items() if src)},
+              **_REGISTER_TABLES, "calendar": set(), "departments": set(), "organisations": set()}
 
 
 def _main_schema(con: duckdb.DuckDBPyConnection) -> str:
@@ -190,7 +196,7 @@ def _core_scoped(con: duckdb.DuckDBPyConnection, after: int) -> None:
     new load (thousands of rows) is rebuilt whole, the tables of the others are not touched.
     """
     main = _main_schema(con)
-    fresh = _fresh_kinds(con, main, after)
+    fresh = fresh_kinds(con, main, after)
     registers = _task_sources(fresh)
     con.execute(f"create or replace temp table affected as "
                 f"select distinct key_hash from {main}.raw_edms where load_id > {int(after)}")
@@ -229,7 +235,7 @@ def _core_scoped(con: duckdb.DuckDBPyConnection, after: int) -> None:
             con.execute(f"drop table if exists temp.{table}")
 
 
-def _fresh_kinds(con: duckdb.DuckDBPyConnection, main: str, after: int) -> set[str]:
+def fresh_kinds(con: duckdb.DuckDBPyConnection, main: str, after: int) -> set[str]:
     """The kinds of export (edms, protocols, …) loaded after load `after`."""
     return {r[0] for r in con.execute(f"select distinct kind from {main}.load_log "
                                       f"where status = 'loaded' and load_id > {int(after)}").fetchall()}
@@ -312,7 +318,7 @@ def _mart_tasks_scoped(con: duckdb.DuckDBPyConnection, since: int, old_date) -> 
     new_date = db.one(con, f"select as_of from {main}.data_as_of")[0]
     d1, d2 = f"date '{old_date}'", f"date '{new_date}'"
     if old_date == new_date:
-        con.execute(_REDO_SAME_DATE.format(main=main, registers=_task_sources(_fresh_kinds(con, main, since))))
+        con.execute(_REDO_SAME_DATE.format(main=main, registers=_task_sources(fresh_kinds(con, main, since))))
     else:
         con.execute(_REDO_TASKS.format(main=main, d1=d1, d2=d2))
     redo = "task_id in (select task_id from temp.redo_tasks)"

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from pipelines import ingest, paths, publish, settings
-from pipelines.validate import expectations
+from pipelines.validate import catalogue, expectations
 from pipelines.validate import run as validation
 from tests.test_crash import _copy, tartip
 
@@ -325,6 +325,39 @@ def test_a_second_export_on_the_same_date_updates_the_rolled_up_periods_in_place
     for sql in ("select * from execution_summary", "select * from daily_execution"):
         assert table(db, sql) == table(full, sql), sql
         assert table(publish.public_path(db), sql) == table(publish.public_path(full), sql), sql
+    # the deadline rules of the registers stand as the run before judged them; the flags equal a full run's
+    assert judged_again(db) == {"documents", "task_assignments"}
+    assert latest(db) == latest(full)
+
+
+def judged_again(db: Path) -> set[str]:
+    """The records (catalogue `records`) of the deadline rules the latest run judged again: those
+    that stood as the run before judged them took no time."""
+    records = {r.id: r.records for r in catalogue.load() if r.kind == "deadline"}
+    return {records[rule] for rule, seconds in table(
+        db, "select rule_id, seconds from validation_runs where run_id = (select max(run_id) from validation_runs)")
+        if rule in records and seconds > 0}
+
+
+def test_on_the_same_date_only_the_deadline_rules_of_a_changed_export_are_judged_again(demo_db, incremental,
+                                                                                      tmp_path):
+    """A materials register loaded on the same date: only the rules over material submissions are judged
+    again (the others read nothing it changes), and every flag and count equals a full run's."""
+    db = _copy(incremental[0], tmp_path)
+    materials = next((demo_db.parent / "demo").glob("materials_*.tsv"))
+    text = materials.read_text(encoding="utf-8")
+    assert "29.05.2025 14:22" in text
+    later = tmp_path / ("later_" + materials.name)  # a submission seen later: a new late one
+    later.write_text(text.replace("29.05.2025 14:22", "11.06.2025 09:00", 1), encoding="utf-8")
+    out = tartip("ingest", later, "--db", db)
+    assert out.returncode == 0, out.stderr
+    assert table(db, "select distinct report_date from mart_tasks") == [(dt.date(2026, 1, 6),)]
+    assert judged_again(db) == {"material_submissions"}
+    (tmp_path / "full").mkdir()
+    full = _copy(db, tmp_path / "full")
+    assert tartip("refresh", "--full", "--db", full).returncode == 0
+    assert latest(db) == latest(full)
+    assert latest(db) != latest(incremental[0])  # the register's change moved some flag
 
 
 def test_a_changed_rule_set_checks_everything_again(incremental, tmp_path, monkeypatch):

@@ -68,6 +68,32 @@ def tasks_relation(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> str | None
     return "mart_tasks" if mart else None
 
 
+def standing(con: duckdb.DuckDBPyConnection, rules: list[Rule], as_of: dt.date, tasks: str | None,
+             since: int | None, prev_run: int | None) -> dict[str, tuple[int, int]]:
+    """The deadline rules whose judgments stand as run prev_run made them, with its (records checked,
+    violations): that run judged every rule on the same report date, and no load after `since` (the
+    load it covered) is of an export that can change a table the rule reads (model.CHANGED_BY). A
+    rule is judged on its records and the date alone, so its flags are those that hold from that run.
+
+    None stand when the tasks are computed (tasks_as_of: another date than the data's) or the rules,
+    the settings or the model's inputs changed since (`since` is then None).
+    """
+    from pipelines import model
+
+    if since is None or prev_run is None or tasks != "mart_tasks" or \
+            db.one(con, "select max(as_of) from validation_runs where run_id = ?", [prev_run])[0] != as_of:
+        return {}
+    fresh = model.fresh_kinds(con, "main", since)
+    before = {r[0]: (r[1], r[2]) for r in con.execute(
+        "select rule_id, records_checked, violations from validation_runs where run_id = ?", [prev_run]).fetchall()}
+    out = {}
+    for rule in rules:
+        reads = duckdb.get_table_names(judged_sql(rule, as_of, tasks))
+        if rule.id in before and all(t in model.CHANGED_BY and not model.CHANGED_BY[t] & fresh for t in reads):
+            out[rule.id] = before[rule.id]
+    return out
+
+
 def run(con: duckdb.DuckDBPyConnection, rule: Rule, as_of: dt.date, tasks: str | None = None) -> tuple[int, int]:
     """Check one deadline rule and add its flags to temp.new_flags (flags.gather); return (records
     checked, violations). tasks: tasks_relation(con, as_of), worked out once per run.

@@ -249,8 +249,14 @@ def _run(con: duckdb.DuckDBPyConnection, rule_ids: list[str] | None, as_of: dt.d
         step = progress.stage if progress else (lambda what: None)
         found = flags.gather(con)
         tasks = deadlines.tasks_relation(con, as_of)
+        # a deadline rule nothing it reads changed for stands as the previous run judged it (flags kept)
+        stand = deadlines.standing(con, [r for r in rules if r.kind == "deadline"], as_of, tasks, since, prev_run)
+        if stand:
+            step(f"validate: {len(stand)} deadline rule(s) unchanged since run #{prev_run}")
         for rule in rules:
-            if rule.kind == "deadline":
+            if rule.kind == "deadline" and rule.id in stand:
+                results[rule.id] = RuleResult(rule, *stand[rule.id], 0.0)
+            elif rule.kind == "deadline":
                 step(f"validate: {rule.id}")
                 t = time.perf_counter()
                 checked, bad = deadlines.run(con, rule, as_of, tasks)
@@ -258,7 +264,7 @@ def _run(con: duckdb.DuckDBPyConnection, rule_ids: list[str] | None, as_of: dt.d
         # the deadline rules' flags as found now: those unchanged since the previous run are kept
         step("validate: deadline flags")
         flags.settle(con, found, run_id, "kind = 'deadline' and rule_id in ("
-                     f"{db.literal_list(r.id for r in rules if r.kind == 'deadline')})")
+                     f"{db.literal_list(r.id for r in rules if r.kind == 'deadline' and r.id not in stand)})")
         con.execute(f"drop table {found}")
         suites = {r.suite for r in rules if r.kind != "deadline"}
         if suites:
