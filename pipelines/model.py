@@ -173,12 +173,15 @@ _RAW = ("raw_edms", *(f"raw_{kind}" for kind in _REGISTERS))
 _CORE_TEMP = ("edms_latest", "edms_others")
 _REGISTER_TABLES = {"protocols": {"protocols"}, "material_submissions": {"materials"},
                     "meetings": {"protocols", "materials"}, "appeals": {"appeals"}}
-# the kinds of export whose loads can change the rows of each table the rules read, on a build that
-# keeps the report date: the documents' EDMS, the tasks' EDMS and registers with tasks, each register
-# table its own; the reference tables change only with the model's inputs (after which every rule is
-# checked again). A table not named here may change with any load.
-CHANGED_BY = {"documents": {"edms"}, "mart_tasks": {"edms", *(kind for kind, src in _REGISTERS.items() if src)},
-              **_REGISTER_TABLES, "calendar": set(), "departments": set(), "organisations": set()}
+# the tables made from the model's inputs alone (the directory, the settings, the labels, the rule
+# catalogue): a build of the same inputs makes them as they were (other inputs rebuild everything)
+REFERENCE = ("calendar", "departments", "labels", "directory_info", "rule_catalogue")
+# the kinds of export whose loads can change each table, outside a rebuild of everything: the
+# documents' EDMS, each register table its own, the reference tables none. A table not named here
+# may change with any load (or with the report date).
+CHANGED_BY = {"documents": {"edms"}, **_REGISTER_TABLES, **dict.fromkeys(REFERENCE, frozenset())}
+# and those of the tasks mart, on a build that keeps the report date: the sources of its tasks
+TASKS_CHANGED_BY = {"edms", *(kind for kind, src in _REGISTERS.items() if src)}
 
 
 def _main_schema(con: duckdb.DuckDBPyConnection) -> str:

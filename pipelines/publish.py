@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines import db, schema, settings
-from pipelines.model import SAME_KEYS, SAME_PERIOD
+from pipelines.model import CHANGED_BY, SAME_KEYS, SAME_PERIOD, fresh_kinds
 from pipelines.paths import SQL
 
 
@@ -117,6 +117,9 @@ def _delta_sql(con: duckdb.DuckDBPyConnection, sql: str) -> str | None:
         (not macros or db.one(con, "select count(distinct function_name) from duckdb_functions() "
                                    "where database_name = 'pub' and function_type in ('macro', 'table_macro') "
                                    f"and function_name in ({db.literal_list(macros)})")[0] == len(macros))
+    # the tables no load since the previous snapshot's can have changed stand as they are in it
+    fresh = fresh_kinds(con, "main", prev[0])
+    stand = {t for t, kinds in CHANGED_BY.items() if not kinds & fresh}
     by_task = _covers(con, "mart_tasks_delta", prev[0])
     by_group = {t for t, delta in BY_GROUP.items() if _covers(con, delta, prev[0])}
     by_period = {t for t, delta in BY_PERIOD.items() if _covers(con, delta, prev[0])}
@@ -147,6 +150,8 @@ def _delta_sql(con: duckdb.DuckDBPyConnection, sql: str) -> str | None:
             delta = f"main.{BY_PERIOD[m[1]]}"
             out += [f"delete from pub.{m[1]} as d using {delta} as k where {SAME_PERIOD}",
                     f"insert into pub.{m[1]} select * from ({m[2]}) as d semi join {delta} as k on {SAME_PERIOD}"]
+        elif m[1] in stand:
+            continue
         else:  # emptied and filled again: the table and its comments stay (no catalog change)
             out += [f"delete from pub.{m[1]}", f"insert into pub.{m[1]} {m[2]}"]
     out += ["drop table temp.pub_changed", "drop table temp.pub_changed_ids"]

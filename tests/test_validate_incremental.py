@@ -321,6 +321,8 @@ def test_a_second_export_on_the_same_date_updates_the_rolled_up_periods_in_place
     assert marker == 1 and periods > 0
     (tmp_path / "full").mkdir()
     full = _copy(db, tmp_path / "full")
+    for path in (publish.public_path, publish.restricted_path):  # the snapshots written whole
+        path(full).unlink()
     assert tartip("refresh", "--full", "--db", full).returncode == 0
     for sql in ("select * from execution_summary", "select * from daily_execution"):
         assert table(db, sql) == table(full, sql), sql
@@ -328,6 +330,19 @@ def test_a_second_export_on_the_same_date_updates_the_rolled_up_periods_in_place
     # the deadline rules of the registers stand as the run before judged them; the flags equal a full run's
     assert judged_again(db) == {"documents", "task_assignments"}
     assert latest(db) == latest(full)
+    assert_snapshots_equal(db, full)
+
+
+def assert_snapshots_equal(db: Path, full: Path) -> None:
+    """Every table of the snapshots of db (updated in place, some tables left as they stood) equals
+    that of the snapshots written whole (full), but for the run they name and the flags' run numbers."""
+    for path in (publish.public_path, publish.restricted_path):
+        names = [t for (t,) in table(path(full), "select table_name from duckdb_tables()")
+                 if t not in ("snapshot_info", "validation_runs", "violations")]
+        assert names == [t for (t,) in table(path(db), "select table_name from duckdb_tables()")
+                         if t not in ("snapshot_info", "validation_runs", "violations")]
+        for name in names:
+            assert table(path(db), f"from {name}") == table(path(full), f"from {name}"), name
 
 
 def judged_again(db: Path) -> set[str]:
@@ -355,9 +370,12 @@ def test_on_the_same_date_only_the_deadline_rules_of_a_changed_export_are_judged
     assert judged_again(db) == {"material_submissions"}
     (tmp_path / "full").mkdir()
     full = _copy(db, tmp_path / "full")
+    for path in (publish.public_path, publish.restricted_path):  # the snapshots written whole
+        path(full).unlink()
     assert tartip("refresh", "--full", "--db", full).returncode == 0
     assert latest(db) == latest(full)
     assert latest(db) != latest(incremental[0])  # the register's change moved some flag
+    assert_snapshots_equal(db, full)
 
 
 def test_a_changed_rule_set_checks_everything_again(incremental, tmp_path, monkeypatch):

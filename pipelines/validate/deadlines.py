@@ -72,8 +72,9 @@ def standing(con: duckdb.DuckDBPyConnection, rules: list[Rule], as_of: dt.date, 
              since: int | None, prev_run: int | None) -> dict[str, tuple[int, int]]:
     """The deadline rules whose judgments stand as run prev_run made them, with its (records checked,
     violations): that run judged every rule on the same report date, and no load after `since` (the
-    load it covered) is of an export that can change a table the rule reads (model.CHANGED_BY). A
-    rule is judged on its records and the date alone, so its flags are those that hold from that run.
+    load it covered) is of an export that can change a table the rule reads (model.CHANGED_BY,
+    TASKS_CHANGED_BY). A rule is judged on its records and the date alone, so its flags are those
+    that hold from that run.
 
     None stand when the tasks are computed (tasks_as_of: another date than the data's) or the rules,
     the settings or the model's inputs changed since (`since` is then None).
@@ -84,12 +85,13 @@ def standing(con: duckdb.DuckDBPyConnection, rules: list[Rule], as_of: dt.date, 
             db.one(con, "select max(as_of) from validation_runs where run_id = ?", [prev_run])[0] != as_of:
         return {}
     fresh = model.fresh_kinds(con, "main", since)
+    changed_by = {**model.CHANGED_BY, "mart_tasks": model.TASKS_CHANGED_BY}  # the date is the same
     before = {r[0]: (r[1], r[2]) for r in con.execute(
         "select rule_id, records_checked, violations from validation_runs where run_id = ?", [prev_run]).fetchall()}
     out = {}
     for rule in rules:
         reads = duckdb.get_table_names(judged_sql(rule, as_of, tasks))
-        if rule.id in before and all(t in model.CHANGED_BY and not model.CHANGED_BY[t] & fresh for t in reads):
+        if rule.id in before and all(t in changed_by and not changed_by[t] & fresh for t in reads):
             out[rule.id] = before[rule.id]
     return out
 
