@@ -268,3 +268,33 @@ def test_the_record_id_goes_to_gx_as_its_hash_only_where_that_changes_nothing(co
     assert [r for r in results if r.rule.id == "DQ-KEY-UNIQUE"][0].violations >= 2
     counts = "select rule_id, records_checked, violations from validation_runs where run_id = ? order by 1"
     assert con.execute(counts, [hashed]).fetchall() == con.execute(counts, [texts]).fetchall()
+
+
+def test_runs_without_data_docs_reuse_the_suites_defined_in_the_process(con, ingest, monkeypatch):
+    """A process (the inbox watcher) makes the in-memory GX context and each suite's definition once and
+    checks every later run with them, giving the same flags; a suite changed since is defined again."""
+    ingest(*FILES)
+    made = []
+    define = expectations._define
+    monkeypatch.setattr(expectations, "_define", lambda ctx, doc: made.append(doc["name"]) or define(ctx, doc))
+    monkeypatch.setattr(expectations, "_EPHEMERAL", {})
+    monkeypatch.setattr(expectations, "_DEFINED", {})
+    first, _, _ = validation.run(con)
+    suites = sorted(made)
+    assert suites and len(set(suites)) == len(suites)
+    second, _, _ = validation.run(con)
+    assert sorted(made) == suites  # nothing defined again
+    assert flags(con, second) == flags(con, first)
+    load = expectations.load_suite
+    monkeypatch.setattr(expectations, "load_suite", lambda path: _one_less(load(path)))
+    third, _, _ = validation.run(con)
+    assert sorted(made) == sorted(suites * 2)  # every suite changed: each defined again
+    dropped = [load(p)["expectations"][0]["meta"]["rule_id"] for p in expectations.suite_files()]
+    checked = "select sum(records_checked) from validation_runs where run_id = ? and rule_id in ({})".format(
+        ", ".join("?" * len(dropped)))
+    assert con.execute(checked, [third, *dropped]).fetchone()[0] < con.execute(checked, [first, *dropped]).fetchone()[0]
+
+
+def _one_less(doc: dict) -> dict:
+    """A suite without its first expectation."""
+    return {**doc, "expectations": doc["expectations"][1:]}

@@ -63,14 +63,23 @@ def _quiet() -> None:
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
 
 
+# the in-memory context (runs without Data Docs) and the validation definitions made in it (by suite
+# name: the suite's version and its definition), kept for the process: a long-lived watcher checks
+# every day's export with them (making them cost ~0.25 s a run)
+_EPHEMERAL: dict = {}
+_DEFINED: dict[str, tuple[str, object]] = {}
+
+
 def context(docs_root: Path | None):
-    """A file-backed GX context under docs_root (Data Docs are written there), or an in-memory one."""
+    """A file-backed GX context under docs_root (Data Docs are written there), or the process's in-memory one."""
     _quiet()
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
+    if docs_root is None and "context" in _EPHEMERAL:
+        return _EPHEMERAL["context"]
     if docs_root is None:
-        ctx = gx.get_context(mode="ephemeral")
+        ctx = _EPHEMERAL["context"] = gx.get_context(mode="ephemeral")
     else:
         docs_root.mkdir(parents=True, exist_ok=True)
         ctx = gx.get_context(mode="file", project_root_dir=str(docs_root))
@@ -79,7 +88,20 @@ def context(docs_root: Path | None):
 
 
 def _definition(ctx, doc: dict):
-    """The suite and its validation definition in the GX context, over a pandas dataframe asset."""
+    """The suite and its validation definition in the GX context, over a pandas dataframe asset (in the
+    in-memory context, made once for each version of the suite)."""
+    kept = ctx is _EPHEMERAL.get("context")
+    version = json.dumps(doc, sort_keys=True, default=str)
+    if kept and _DEFINED.get(doc["name"], ("",))[0] == version:
+        return _DEFINED[doc["name"]][1]
+    vd = _define(ctx, doc)
+    if kept:
+        _DEFINED[doc["name"]] = (version, vd)
+    return vd
+
+
+def _define(ctx, doc: dict):
+    """Make the suite and its validation definition in the GX context (replacing those of its name)."""
     import great_expectations as gx
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
