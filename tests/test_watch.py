@@ -24,6 +24,16 @@ from pipelines.cli import main
 TODAY = dt.date.today().isoformat()
 
 
+def filed(inbox: Path, name: str) -> Path:
+    """Where the watcher filed a loaded file: loaded/<the day it was filed>/name, today's or, for a run
+    that crossed midnight, yesterday's folder (today's path when it is in neither)."""
+    today = dt.date.today()
+    for day in (today, today - dt.timedelta(days=1)):
+        if (inbox / "loaded" / day.isoformat() / name).exists():
+            return inbox / "loaded" / day.isoformat() / name
+    return inbox / "loaded" / today.isoformat() / name
+
+
 def snapshot_load(db: Path) -> int | None:
     """The load the published snapshot reflects (None: nothing published yet)."""
     pub = publish.public_path(db)
@@ -112,7 +122,7 @@ def test_once_loads_what_lies_there_and_rejects_what_cannot_be_read(tmp_path, fi
     (inbox / "notes.docx").write_text("not an export", encoding="utf-8")
     r = CliRunner().invoke(main, ["watch", str(inbox), "--db", str(db), "--once"])
     assert r.exit_code == 0, r.output
-    assert (inbox / "loaded" / TODAY / "edms_kk_bom.csv").exists()
+    assert filed(inbox, "edms_kk_bom.csv").exists()
     assert (inbox / "rejected" / "unknown.csv").exists()
     reason = (inbox / "rejected" / "unknown.csv.error.txt").read_text(encoding="utf-8")
     assert "unknown.csv" in reason and "Файл не загружен" in reason
@@ -124,7 +134,7 @@ def test_once_loads_what_lies_there_and_rejects_what_cannot_be_read(tmp_path, fi
     # the same file dropped again: filed away, nothing loaded twice
     shutil.copy(fixtures / "edms_kk_bom.csv", inbox)
     assert watch.serve(inbox, db, paths.DEFAULT_ORG, once=True, echo=lambda *a, **k: None) == 1
-    assert (inbox / "loaded" / TODAY / "edms_kk_bom.1.csv").exists()
+    assert filed(inbox, "edms_kk_bom.1.csv").exists()
     assert loaded_files(db) == ["edms_kk_bom.csv"]
 
 
@@ -136,13 +146,13 @@ def test_a_running_watcher_loads_each_file_as_it_arrives(tmp_path, fixtures, mon
     with running(inbox, db) as (_, wait_for):
         # written in place (closed after writing) ...
         shutil.copy(fixtures / "edms_kk_bom.csv", inbox / "edms_kk_bom.csv")
-        wait_for(lambda: (inbox / "loaded" / TODAY / "edms_kk_bom.csv").exists(), "the first file was not taken")
+        wait_for(lambda: filed(inbox, "edms_kk_bom.csv").exists(), "the first file was not taken")
         assert snapshot_load(db) == 1
         # ... or written in another folder and renamed in, as `mv` or a sync tool does (inotify
         # reports a creation, which waited for the file to settle, unless asked for full events)
         shutil.copy(fixtures / "edms_update.csv", tmp_path / "edms_update.csv.part")
         os.replace(tmp_path / "edms_update.csv.part", inbox / "edms_update.csv")
-        wait_for(lambda: (inbox / "loaded" / TODAY / "edms_update.csv").exists(), "the second file was not taken")
+        wait_for(lambda: filed(inbox, "edms_update.csv").exists(), "the second file was not taken")
         assert snapshot_load(db) == 2
         assert loaded_files(db) == ["edms_kk_bom.csv", "edms_update.csv"]
 
@@ -170,7 +180,7 @@ def test_a_busy_database_keeps_the_file_until_it_is_free(tmp_path, fixtures):
         t.join(timeout=180)
     assert ("taken", 1) in lines, lines
     assert any(isinstance(m, str) and "the database is busy" in m for m in lines), lines
-    assert (inbox / "loaded" / TODAY / "edms_kk_bom.csv").exists()
+    assert filed(inbox, "edms_kk_bom.csv").exists()
     assert loaded_files(db) == ["edms_kk_bom.csv"]
 
 
@@ -181,7 +191,7 @@ def test_polling_takes_a_file_only_once_it_has_settled(tmp_path, fixtures):
         # a share sends no event when a file is closed: the watcher waits until nothing wrote for a while
         shutil.copy(fixtures / "edms_kk_bom.csv", inbox / "edms_kk_bom.csv")
         written = (inbox / "edms_kk_bom.csv").stat().st_mtime
-        wait_for(lambda: (inbox / "loaded" / TODAY / "edms_kk_bom.csv").exists(), "the file was not taken")
+        wait_for(lambda: filed(inbox, "edms_kk_bom.csv").exists(), "the file was not taken")
     read_at = next(at for at, m in lines if "edms_kk_bom.csv: edms, read" in m)
     assert read_at - written >= watch.SETTLE_SECONDS - 0.05
     assert loaded_files(db) == ["edms_kk_bom.csv"]
