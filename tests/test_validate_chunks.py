@@ -298,3 +298,71 @@ def test_runs_without_data_docs_reuse_the_suites_defined_in_the_process(con, ing
 def _one_less(doc: dict) -> dict:
     """A suite without its first expectation."""
     return {**doc, "expectations": doc["expectations"][1:]}
+
+
+def _limit(con) -> str:
+    return con.execute("select current_setting('memory_limit')").fetchall()[0][0]
+
+
+def test_a_days_deadline_rules_are_judged_while_gx_checks_its_first_suite(con, ingest, monkeypatch):
+    """An incremental run judges the deadline rules on DuckDB while GX checks the first suite's records
+    (GX's Python on the other core); with a frame too large for that, before the suite lowers DuckDB's
+    cap. The flags are the same either way."""
+    import threading
+
+    from great_expectations.validator.v1_validator import Validator
+
+    ingest(*FILES)
+    validation.run(con)
+    since = con.execute("select min(load_id) from load_log").fetchone()[0]  # the update's documents: a scope
+    gx_started = threading.Event()
+    check = Validator.validate_expectation_suite
+
+    def validate(self, *args, **kwargs):
+        gx_started.set()
+        return check(self, *args, **kwargs)
+
+    judge = validation._deadline_rules
+    seen: list[tuple[bool, str]] = []
+
+    def deadline_rules(*args, **kwargs):
+        # the rules wait (at most 20 s) for GX to start on a chunk: they run only once one is submitted
+        seen.append((gx_started.wait(20 if not seen else 0), _limit(con)))
+        return judge(*args, **kwargs)
+
+    monkeypatch.setattr(Validator, "validate_expectation_suite", validate)
+    monkeypatch.setattr(validation, "_deadline_rules", deadline_rules)
+    own = _limit(con)
+    overlapped, results, _ = validation.run(con, since=since)
+    assert seen == [(True, own)]
+    assert any(r.rule.kind == "deadline" and r.checked for r in results)
+    gx_started.clear()
+    monkeypatch.setattr(expectations, "SMALL_FRAME", -1)  # every frame "large": GX after the rules
+    after, _, _ = validation.run(con, since=since)
+    assert seen[1] == (False, own)  # judged before GX began, under DuckDB's own cap
+    assert flags(con, after) == flags(con, overlapped)
+    deadline = "select * exclude (run_id, until_run_id, flag_id) from run_violations(?) where kind = 'deadline' " \
+               "order by all"
+    assert con.execute(deadline, [after]).fetchall() == con.execute(deadline, [overlapped]).fetchall()
+
+
+def test_gx_holding_a_small_frame_leaves_duckdb_its_cap(con, ingest, monkeypatch):
+    """Only a frame of more than SMALL_FRAME rows makes DuckDB give back memory while GX holds it
+    (lowering the cap empties DuckDB's cache above it); a day's few records leave the cap as it is."""
+    ingest(*FILES)
+    own = _limit(con)
+    suite = next(p for p in expectations.suite_files() if p.stem == "documents")
+    ctx = expectations.context(None)
+
+    def caps() -> list[tuple[str, str]]:
+        seen = []
+        for _ in expectations.run_suite(ctx, con, suite, meanwhile=lambda: seen.append(("meanwhile", _limit(con)))):
+            seen.append(("chunk", _limit(con)))  # the generator stands inside its cap here
+        return seen
+
+    small = caps()
+    assert small[0] == ("meanwhile", own) and len(small) > 1 and {cap for _, cap in small} == {own}
+    monkeypatch.setattr(expectations, "SMALL_FRAME", 0)
+    large = caps()
+    assert large[0] == ("meanwhile", own) and len(large) > 1
+    assert all(cap != own for _, cap in large[1:]) and _limit(con) == own

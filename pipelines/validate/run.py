@@ -80,10 +80,10 @@ def _kept(con: duckdb.DuckDBPyConnection, doc: dict, rule_ids: list[str], run_id
 
 
 def _check_suite(con: duckdb.DuckDBPyConnection, ctx, path: Path, results: dict[str, RuleResult], run_id: int,
-                 prev_run: int | None, step, docs: bool = False) -> None:
+                 prev_run: int | None, step, docs: bool = False, meanwhile: Once | None = None) -> None:
     """Run one GX suite and write its flags; with prev_run (an incremental run) a suite with a scope
     checks only the records in it and keeps prev_run's flags of the others. docs: store its result
-    for the Data Docs."""
+    for the Data Docs. meanwhile: work done while GX checks (not counted in the suite's seconds)."""
     t = time.perf_counter()
     doc = expectations.load_suite(path)
     scoped = prev_run is not None and expectations.scopable(doc)
@@ -112,9 +112,12 @@ def _check_suite(con: duckdb.DuckDBPyConnection, ctx, path: Path, results: dict[
     else:
         step(f"validate: suite {path.stem}")
         _kept(con, doc, [r for r in mine if r in results], run_id, "true")
-    for chunk, outcomes in enumerate(expectations.run_suite(ctx, con, path, where, docs=docs), 1):
+    other = meanwhile.seconds if meanwhile else 0.0
+    for chunk, outcomes in enumerate(expectations.run_suite(ctx, con, path, where, docs=docs,
+                                                            meanwhile=meanwhile), 1):
         step(f"validate: suite {path.stem}, {chunk} chunk(s) checked")
-        spent = (time.perf_counter() - t) / max(len(outcomes), 1)
+        spent = (time.perf_counter() - t - ((meanwhile.seconds if meanwhile else 0.0) - other)) / max(len(outcomes), 1)
+        other = meanwhile.seconds if meanwhile else 0.0
         for o in outcomes:
             res = results.get(o.rule_id)
             if res is None:  # a rule not asked for (tartip validate --rule)
@@ -139,16 +142,18 @@ def memory_limit() -> str:
 
 
 def _suites(con: duckdb.DuckDBPyConnection, docs_root: Path | None, since: int | None,
-            results: dict[str, RuleResult], run_id: int, prev_run: int | None, step) -> Path | None:
+            results: dict[str, RuleResult], run_id: int, prev_run: int | None, step,
+            meanwhile: Once | None = None) -> Path | None:
     """Every GX suite (since: only the records of the loads after it, where a suite has a scope);
-    return the Data Docs index when docs_root asks for them."""
+    return the Data Docs index when docs_root asks for them. meanwhile: work done while GX checks
+    the first suite it runs (see expectations.run_suite)."""
     step("validate: starting Great Expectations")
     ctx = expectations.context(docs_root)
     if since is not None:
         _scope(con, since)
     for path in expectations.suite_files():
         _check_suite(con, ctx, path, results, run_id, prev_run if since is not None else None, step,
-                     docs=docs_root is not None)
+                     docs=docs_root is not None, meanwhile=meanwhile)
     con.execute("drop table if exists temp.scope_documents")
     if not docs_root:
         return None
@@ -159,6 +164,48 @@ def _suites(con: duckdb.DuckDBPyConnection, docs_root: Path | None, since: int |
     index = docs_root / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
     docs_offline.localise(index.parent)
     return index
+
+
+class Once:
+    """Work to do once, at the first call (later calls do nothing); seconds: the time it took."""
+
+    def __init__(self, work):
+        self._work, self.seconds = work, 0.0
+
+    def __call__(self) -> None:
+        if self._work is not None:
+            work, self._work = self._work, None
+            t = time.perf_counter()
+            work()
+            self.seconds = time.perf_counter() - t
+
+
+def _deadline_rules(con: duckdb.DuckDBPyConnection, rules: list[catalogue.Rule], as_of: dt.date,
+                    since: int | None, run_id: int, prev_run: int | None, results: dict[str, RuleResult],
+                    step) -> None:
+    """Judge the deadline rules (those nothing they read changed for stand as prev_run judged them)
+    and settle their flags: those unchanged since the previous run are kept.
+
+    An incremental run does this while GX checks the first suite's records (run_suite's
+    meanwhile): DuckDB on this thread, GX's Python on the other core. The flags are numbered before
+    any suite's either way."""
+    found = flags.gather(con)
+    tasks = deadlines.tasks_relation(con, as_of)
+    stand = deadlines.standing(con, [r for r in rules if r.kind == "deadline"], as_of, tasks, since, prev_run)
+    if stand:
+        step(f"validate: {len(stand)} deadline rule(s) unchanged since run #{prev_run}")
+    for rule in rules:
+        if rule.kind == "deadline" and rule.id in stand:
+            results[rule.id] = RuleResult(rule, *stand[rule.id], 0.0)
+        elif rule.kind == "deadline":
+            step(f"validate: {rule.id}")
+            t = time.perf_counter()
+            checked, bad = deadlines.run(con, rule, as_of, tasks)
+            results[rule.id] = RuleResult(rule, checked, bad, time.perf_counter() - t)
+    step("validate: deadline flags")
+    flags.settle(con, found, run_id, "kind = 'deadline' and rule_id in ("
+                 f"{db.literal_list(r.id for r in rules if r.kind == 'deadline' and r.id not in stand)})")
+    con.execute(f"drop table {found}")
 
 
 # DuckDB errors of our own SQL: checking again would fail alike
@@ -247,29 +294,14 @@ def _run(con: duckdb.DuckDBPyConnection, rule_ids: list[str] | None, as_of: dt.d
     con.begin()
     try:
         step = progress.stage if progress else (lambda what: None)
-        found = flags.gather(con)
-        tasks = deadlines.tasks_relation(con, as_of)
-        # a deadline rule nothing it reads changed for stands as the previous run judged it (flags kept)
-        stand = deadlines.standing(con, [r for r in rules if r.kind == "deadline"], as_of, tasks, since, prev_run)
-        if stand:
-            step(f"validate: {len(stand)} deadline rule(s) unchanged since run #{prev_run}")
-        for rule in rules:
-            if rule.kind == "deadline" and rule.id in stand:
-                results[rule.id] = RuleResult(rule, *stand[rule.id], 0.0)
-            elif rule.kind == "deadline":
-                step(f"validate: {rule.id}")
-                t = time.perf_counter()
-                checked, bad = deadlines.run(con, rule, as_of, tasks)
-                results[rule.id] = RuleResult(rule, checked, bad, time.perf_counter() - t)
-        # the deadline rules' flags as found now: those unchanged since the previous run are kept
-        step("validate: deadline flags")
-        flags.settle(con, found, run_id, "kind = 'deadline' and rule_id in ("
-                     f"{db.literal_list(r.id for r in rules if r.kind == 'deadline' and r.id not in stand)})")
-        con.execute(f"drop table {found}")
+        judge = Once(lambda: _deadline_rules(con, rules, as_of, since, run_id, prev_run, results, step))
+        if since is None:  # every record: the suites' frames are large (judged while GX checks: Once)
+            judge()
         suites = {r.suite for r in rules if r.kind != "deadline"}
         if suites:
             with db.memory_cap(con, memory_limit()) if since is None else contextlib.nullcontext():
-                docs_index = _suites(con, docs_root, since, results, run_id, prev_run, step)
+                docs_index = _suites(con, docs_root, since, results, run_id, prev_run, step, judge)
+        judge()
         # one statement for the run's lines (a statement per rule cost more than writing them)
         lines = [[run_id, run_at, as_of, r.rule.id, r.rule.clause, r.rule.kind, r.rule.severity, r.rule.title_kk,
                   r.rule.title_ru, r.rule.title_en, r.checked, r.violations, r.status, round(r.seconds, 3)]
