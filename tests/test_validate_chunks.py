@@ -366,3 +366,37 @@ def test_gx_holding_a_small_frame_leaves_duckdb_its_cap(con, ingest, monkeypatch
     large = caps()
     assert large[0] == ("meanwhile", own) and len(large) > 1
     assert all(cap != own for _, cap in large[1:]) and _limit(con) == own
+
+
+def test_gx_filters_a_chunk_once_per_row_condition_with_the_same_flags(con, ingest, monkeypatch):
+    """GX filters the frame again for each metric of an expectation with a row condition (pandas'
+    query); within a check each condition is applied once (expectations._share_row_filters), with the
+    same flags."""
+    import pandas as pd
+    from great_expectations.execution_engine.pandas_execution_engine import PandasExecutionEngine
+
+    ingest(*FILES)
+    expectations._share_row_filters()
+    shared = PandasExecutionEngine._apply_row_condition_filter
+    assert shared.tartip_shared
+    queries: list[str] = []
+    query = pd.DataFrame.query
+
+    def counting(self, expr, **kwargs):
+        queries.append(expr)
+        return query(self, expr, **kwargs)
+
+    monkeypatch.setattr(pd.DataFrame, "query", counting)
+    once, _, _ = validation.run(con)
+    filtered_once = list(queries)
+    queries.clear()
+    monkeypatch.setattr(expectations, "_share_row_filters", lambda: None)
+    monkeypatch.setattr(PandasExecutionEngine, "_apply_row_condition_filter", shared.gx_filter)
+    every, _, _ = validation.run(con)
+    assert flags(con, once) == flags(con, every)
+    # each chunk (one a suite here) filtered once by each of its conditions; GX alone, several times
+    per_suite = [c for p in expectations.suite_files() for c in {
+        e["kwargs"]["row_condition"] for e in expectations.load_suite(p)["expectations"]
+        if "row_condition" in e["kwargs"]}]
+    assert sorted(filtered_once) == sorted(per_suite)
+    assert len(queries) >= 3 * len(filtered_once)

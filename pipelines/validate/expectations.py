@@ -387,10 +387,15 @@ def _chunks(con: duckdb.DuckDBPyConnection, vd, name: str, needed: set[str], chu
     from great_expectations.validator.v1_validator import Validator
 
     _no_fingerprints()
+    _share_row_filters()
 
     def check(df: pd.DataFrame):
-        return Validator(batch_definition=vd.batch_definition, batch_parameters={"dataframe": df},
-                         result_format=RESULT_FORMAT).validate_expectation_suite(vd.suite)
+        _FILTERED.memo = {}
+        try:
+            return Validator(batch_definition=vd.batch_definition, batch_parameters={"dataframe": df},
+                             result_format=RESULT_FORMAT).validate_expectation_suite(vd.suite)
+        finally:
+            _FILTERED.memo = None
 
     with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="gx") as gx:
         checking = None  # (the chunk GX checks now, its rowids)
@@ -450,6 +455,40 @@ def _no_fingerprints() -> None:
     from great_expectations.execution_engine import pandas_execution_engine
 
     pandas_execution_engine.HASH_THRESHOLD = 0
+
+
+# the frames GX filtered by a row condition during the current check of this thread (_share_row_filters)
+_FILTERED = threading.local()
+
+
+def _share_row_filters() -> None:
+    """Let GX filter a chunk by each row condition once per check, not once per metric.
+
+    GX filters the frame again for every metric of every expectation with a row condition (pandas'
+    `query`: 24-26 times per suite and chunk; ~3 ms of parsing each on a day's few rows, ~40 ms at
+    500,000 rows): measured on the documents and tasks suites, a third of GX's time on a day's frame
+    and three fifths on a 400,000-row chunk, with the same results. Within one check (_chunks sets
+    _FILTERED.memo) a frame filtered by a condition is kept and each metric gets a shallow copy of it
+    (pandas' copy-on-write: a metric cannot change what the next one gets). Outside our checks, or
+    should GX no longer have the method, GX filters as before."""
+    from great_expectations.execution_engine.pandas_execution_engine import PandasExecutionEngine
+
+    apply = getattr(PandasExecutionEngine, "_apply_row_condition_filter", None)
+    if apply is None or getattr(apply, "tartip_shared", False):
+        return
+
+    def shared(self, data, row_condition, domain_kwargs):
+        memo = getattr(_FILTERED, "memo", None)
+        if memo is None:
+            return apply(self, data, row_condition, domain_kwargs)
+        key = (id(data), repr(row_condition), domain_kwargs.get("condition_parser"))
+        hit = memo.get(key)
+        if hit is None or hit[0] is not data:  # the frame itself is kept too: its id stays its own
+            hit = memo[key] = (data, apply(self, data, row_condition, domain_kwargs))
+        return hit[1].copy(deep=False)
+
+    shared.tartip_shared, shared.gx_filter = True, apply
+    PandasExecutionEngine._apply_row_condition_filter = shared
 
 
 def _outcome(name: str, r, rows: np.ndarray) -> Outcome:
