@@ -464,3 +464,21 @@ def test_stored_checks_replace_the_scope_and_drop_records_gone():
     assert rows == {"a": every, "b": sum(1 << i for i in incoming)}
     assert con.execute("select count(*) from suite_checks where suite = 'tasks'").fetchall() == [(1,)]
     assert dict(expectations.checked_counts(con, doc))["DQ-KEY-UNIQUE"] == 2  # a and b, not d
+
+
+def test_the_tables_a_deadline_rule_reads_do_not_depend_on_the_date():
+    """deadlines.standing parses each rule's SQL for one date (cached): the tables must be the same
+    on any date, and name what the rule really reads (standing parses them when the rules read the
+    tasks mart)."""
+    from pipelines.validate import deadlines
+
+    rules = [r for r in catalogue.load() if r.kind == "deadline"]
+    assert rules
+    for rule in rules:
+        seen = {deadlines.reads_tables(deadlines.judged_sql(rule, day, "mart_tasks"))
+                for day in (dt.date(2025, 3, 21), dt.date(2026, 1, 6), deadlines._ANY_DATE)}
+        assert len(seen) == 1, rule.id
+        (tables,) = seen
+        assert "calendar" in tables, rule.id
+    reads = {r.id: deadlines.reads_tables(deadlines.judged_sql(r, deadlines._ANY_DATE, "mart_tasks")) for r in rules}
+    assert "documents" in reads["R-9.9-REG"] and "mart_tasks" in reads["R-8.5-TASK"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import duckdb
 
@@ -90,10 +91,21 @@ def standing(con: duckdb.DuckDBPyConnection, rules: list[Rule], as_of: dt.date, 
         "select rule_id, records_checked, violations from validation_runs where run_id = ?", [prev_run]).fetchall()}
     out = {}
     for rule in rules:
-        reads = duckdb.get_table_names(judged_sql(rule, as_of, tasks))
+        reads = reads_tables(judged_sql(rule, _ANY_DATE, tasks))
         if rule.id in before and all(t in changed_by and not changed_by[t] & fresh for t in reads):
             out[rule.id] = before[rule.id]
     return out
+
+
+# the tables a rule reads do not depend on the date (a literal of its SQL): its SQL rendered for
+# one date serves every date, and a long-lived process (the inbox watcher) parses it once
+_ANY_DATE = dt.date(2000, 1, 1)
+
+
+@functools.lru_cache(maxsize=256)
+def reads_tables(sql: str) -> frozenset[str]:
+    """The tables a SQL text reads, as DuckDB's parser finds them (~3-6 ms a rule: kept per text)."""
+    return frozenset(duckdb.get_table_names(sql))
 
 
 def run(con: duckdb.DuckDBPyConnection, rule: Rule, as_of: dt.date, tasks: str | None = None) -> tuple[int, int]:
