@@ -295,7 +295,7 @@ def _run(con: duckdb.DuckDBPyConnection, rule_ids: list[str] | None, as_of: dt.d
     try:
         step = progress.stage if progress else (lambda what: None)
         judge = Once(lambda: _deadline_rules(con, rules, as_of, since, run_id, prev_run, results, step))
-        if since is None:  # every record: the suites' frames are large (judged while GX checks: Once)
+        if since is None:  # a full run judges them first; an incremental one while GX checks (run_suite)
             judge()
         suites = {r.suite for r in rules if r.kind != "deadline"}
         if suites:
