@@ -193,46 +193,34 @@ def _swap(con: duckdb.DuckDBPyConnection, target: Path, sql: str, delta: bool = 
 
     delta: start from a copy of the current snapshot and update only what changed (see _delta_sql);
     a full write when that is not possible. early: the snapshot's tables of the model already
-    written (Early); sql writes the others on the same file, as an update when Early updated a copy.
+    written (Early); sql writes the others on the same file.
     """
     if early is not None and early.written(target):
-        _fill(con, early.tmp, target, early.rest(sql), delta=early.updated, copy=False, whole=sql)
+        tmp = early.tmp
+        sql = early.rest(sql)
     else:
-        _fill(con, _tmp(target), target, sql, delta=delta and target.exists())
-    os.replace(target.with_name(target.name + ".tmp"), target)
-    return target
-
-
-def _fill(con: duckdb.DuckDBPyConnection, tmp: Path, target: Path, sql: str, delta: bool, copy: bool = True,
-          whole: str | None = None, pace: bool = True) -> bool:
-    """Write sql's snapshot (schema `pub`) on the file tmp; return whether it updated a snapshot.
-
-    delta: update a copy of target (copy: copied here; otherwise tmp already holds it) with only what
-    changed (_delta_sql), or when that is not possible write `whole` (default: sql) on an empty file.
-    pace: let the commit compact the deleted rows of the snapshot's tables when due (db.pace_vacuum:
-    a setting of the process, so not from a thread while another transaction is open).
-    """
-    if delta and copy:
+        tmp = _tmp(target)
+    if delta and target.exists():
         shutil.copyfile(target, tmp)
-    con.execute(f"attach {db.literal(str(tmp))} as pub")
+    con.execute(f"attach '{tmp}' as pub")
     try:
-        update = _delta_sql(con, sql) if delta else None
+        update = _delta_sql(con, sql) if tmp.exists() and delta else None
         if update is not None:
-            if pace:
-                db.pace_vacuum(con, "pub")
+            db.pace_vacuum(con, "pub")
             try:
                 _write(con, update, update=True)
-                return True
             except duckdb.Error:  # the copy does not take the update (a snapshot of another shape)
-                pass
-        if delta:  # the copy goes: written whole on an empty file
-            con.execute("detach pub")
-            tmp.unlink()
-            con.execute(f"attach {db.literal(str(tmp))} as pub")
-        _write(con, whole if delta and whole is not None else sql, update=False)
-        return False
+                update = None
+        if update is None:
+            if delta and target.exists():  # the copy goes: written whole on an empty file
+                con.execute("detach pub")
+                tmp.unlink()
+                con.execute(f"attach '{tmp}' as pub")
+            _write(con, sql, update=False)
     finally:
         con.execute("detach pub")
+    os.replace(tmp, target)
+    return target
 
 
 def public_sql() -> str:
@@ -249,36 +237,40 @@ EARLY = ("tasks", "overdue_tasks", "execution_summary", "daily_execution", "stat
 class Early:
     """A new public snapshot's tables of the model, written on its file in a background thread (its
     own connection to the database) while the rules are checked: GX's Python holds one core, DuckDB's
-    copy takes the other. delta: on a copy of the current snapshot, updating only what the model
-    changed (a day's export, see _delta_sql; written whole when that is not possible); otherwise
-    whole on an empty file (a first load). publish() completes the file.
+    copy takes the other. For a snapshot written whole (a first load); publish() completes the file.
 
     A crash leaves only the unrenamed file, which the next run removes (_tmp).
     """
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, db_path: Path | str, delta: bool = False):
+    def __init__(self, con: duckdb.DuckDBPyConnection, db_path: Path | str):
         self.target = public_path(db_path)
         self.tmp = _tmp(self.target)
-        self.delta = delta and self.target.exists()
-        self.updated = False  # whether the model's tables were updated on a copy (else written whole)
         self.error: BaseException | None = None
-        # split here, not in the thread: db.statements shares one parsing connection (and caches
-        # what it split, which _delta_sql splits again in the thread)
+        # split here, not in the thread: db.statements shares one parsing connection
         self._sql = ";\n".join(self._split(public_sql())[0]) + ";"
-        db.statements(self._sql)
         self._cur = con.cursor()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     @classmethod
-    def start(cls, con: duckdb.DuckDBPyConnection, db_path: Path | str, delta: bool = False) -> Early:
+    def start(cls, con: duckdb.DuckDBPyConnection, db_path: Path | str) -> Early:
         """Begin writing; the caller hands the result to publish() or calls cancel()."""
-        early = cls(con, db_path, delta)
+        early = cls(con, db_path)
         early._thread.start()
         return early
 
     def _run(self) -> None:
-        try:  # the commit compacts as the process's setting says (the rules' transaction is open)
-            self.updated = _fill(self._cur, self.tmp, self.target, self._sql, self.delta, pace=False)
+        try:
+            self._cur.execute(f"attach {db.literal(str(self.tmp))} as pub")
+            try:
+                self._cur.begin()
+                try:
+                    self._cur.execute(self._sql)
+                    self._cur.commit()
+                except BaseException:
+                    self._cur.rollback()
+                    raise
+            finally:
+                self._cur.execute("detach pub")
         except BaseException as e:  # noqa: BLE001 — publish() writes the whole file instead
             self.error = e
 
@@ -351,7 +343,7 @@ def publish(con: duckdb.DuckDBPyConnection, db_path: Path | str, done=None,
     info = SNAPSHOT_INFO.format(load_id=int(load_id))
     # the measure travels with the data: reports and analysts on the snapshot recompute any past date
     public = _swap(con, public_path(db_path), public_sql() + "\n" + macros_sql() + info,
-                   delta=not fresh, early=early)
+                   delta=not fresh and early is None, early=early)
     stages.kill_point("publish")
     restricted = _swap(con, restricted_path(db_path), """
         create table pub.appeals as select * from main.appeals;

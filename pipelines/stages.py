@@ -146,9 +146,8 @@ def catch_up(con: duckdb.DuckDBPyConnection, db_path: Path, org_file: Path, dire
             v_have.inputs.split("/", 1)[-1] == v_want.inputs.split("/", 1)[-1] else None
         started = time.perf_counter()
         progress.stage("validate: rules of the regulation")
-        # the snapshot's tables of the model are written meanwhile: whole for a first snapshot, else
-        # on a copy of the current one, updated with what the model changed
-        early = publish.Early.start(con, db_path, delta=not full)
+        # a first snapshot is written whole: its tables of the model are written meanwhile
+        early = publish.Early.start(con, db_path) if not publish.public_path(db_path).exists() else None
         try:
             run_id, results, docs = validation.run(
                 con, docs_root=validation.docs_root_for(db_path) if since is None else None, done=v_want,

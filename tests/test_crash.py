@@ -212,34 +212,6 @@ def test_a_snapshot_written_beside_the_rules_equals_one_written_after_them(demo_
     assert any(c for t, c in early[1] if t == "tasks")
 
 
-def test_a_days_snapshot_updated_beside_the_rules_equals_one_written_whole(after_first, tmp_path):
-    # a day's export: the snapshot's tables of the model are updated on a copy of the current
-    # snapshot while the rules run (publish.Early, delta), the rest after them
-    from pipelines import db as database
-
-    db = _copy(after_first, tmp_path)
-    older = tmp_path / "older"
-    older.mkdir()
-    _copy(after_first, older)
-    assert tartip("ingest", *SECOND, "--db", db).returncode == 0
-    for path in (publish.public_path(db), publish.restricted_path(db)):  # the snapshots of the first loads
-        shutil.copy(older / path.name, path)
-    con = database.connect(db)
-    try:
-        early = publish.Early.start(con, db, delta=True)
-        publish.publish(con, db, early=early)
-        assert early.updated  # a copy updated, not a file written whole
-        beside = _snapshot(con, db)
-        publish.publish(con, db, fresh=True)
-        whole = _snapshot(con, db)
-    finally:
-        con.close()
-    assert beside[0] == whole[0]
-    assert beside[1] == whole[1]
-    assert beside[0] != contents(publish.public_path(older / db.name))  # the day did change the snapshot
-    assert not list(tmp_path.glob("*.tmp*"))
-
-
 def test_an_early_write_that_fails_leaves_the_snapshot_to_be_written_whole(demo_db, tmp_path):
     from pipelines import db as database
 
