@@ -112,12 +112,13 @@ def _check_suite(con: duckdb.DuckDBPyConnection, ctx, path: Path, results: dict[
     else:
         step(f"validate: suite {path.stem}")
         _kept(con, doc, [r for r in mine if r in results], run_id, "true")
-    other = meanwhile.seconds if meanwhile else 0.0
+    meanwhile = meanwhile or Once(None)
+    other = meanwhile.seconds  # the time it took is not this suite's
     for chunk, outcomes in enumerate(expectations.run_suite(ctx, con, path, where, docs=docs,
                                                             meanwhile=meanwhile), 1):
         step(f"validate: suite {path.stem}, {chunk} chunk(s) checked")
-        spent = (time.perf_counter() - t - ((meanwhile.seconds if meanwhile else 0.0) - other)) / max(len(outcomes), 1)
-        other = meanwhile.seconds if meanwhile else 0.0
+        spent = (time.perf_counter() - t - (meanwhile.seconds - other)) / max(len(outcomes), 1)
+        other = meanwhile.seconds
         for o in outcomes:
             res = results.get(o.rule_id)
             if res is None:  # a rule not asked for (tartip validate --rule)
