@@ -304,9 +304,10 @@ def _limit(con) -> str:
     return con.execute("select current_setting('memory_limit')").fetchall()[0][0]
 
 
-def test_a_days_deadline_rules_are_judged_while_gx_checks_its_first_suite(con, ingest, monkeypatch):
-    """An incremental run judges the deadline rules on DuckDB while GX checks the first suite's records
-    (GX's Python on the other core); with a frame too large for that, before the suite lowers DuckDB's
+def test_a_days_suites_are_with_gx_while_the_deadline_rules_are_judged(con, ingest, monkeypatch):
+    """An incremental run hands GX every suite's frame (one thread, in turn), judges the deadline rules
+    on DuckDB meanwhile, then writes the suites' flags in their order; with frames too large for that,
+    each suite is checked and written before the next, the rules before the first under DuckDB's own
     cap. The flags are the same either way."""
     import threading
 
@@ -315,32 +316,49 @@ def test_a_days_deadline_rules_are_judged_while_gx_checks_its_first_suite(con, i
     ingest(*FILES)
     validation.run(con)
     since = con.execute("select min(load_id) from load_log").fetchone()[0]  # the update's documents: a scope
-    gx_started = threading.Event()
+    tasks_checked = threading.Event()
+    checks: list[str] = []
     check = Validator.validate_expectation_suite
 
-    def validate(self, *args, **kwargs):
-        gx_started.set()
-        return check(self, *args, **kwargs)
+    def validate(self, suite, *args, **kwargs):
+        checks.append(suite.name)
+        if suite.name == "tasks":
+            tasks_checked.set()
+        return check(self, suite, *args, **kwargs)
 
     judge = validation._deadline_rules
     seen: list[tuple[bool, str]] = []
 
     def deadline_rules(*args, **kwargs):
-        # the rules wait (at most 20 s) for GX to start on a chunk: they run only once one is submitted
-        seen.append((gx_started.wait(20 if not seen else 0), _limit(con)))
+        # the rules wait (at most 20 s) for GX to start on the last suite's frame: they run once every
+        # suite is with GX
+        seen.append((tasks_checked.wait(20 if not seen else 0), _limit(con)))
         return judge(*args, **kwargs)
+
+    written: list[str] = []
+    write = expectations.write
+
+    def writing(c, rule, run_id, outcome):
+        written.append(outcome.suite)
+        return write(c, rule, run_id, outcome)
 
     monkeypatch.setattr(Validator, "validate_expectation_suite", validate)
     monkeypatch.setattr(validation, "_deadline_rules", deadline_rules)
+    monkeypatch.setattr(expectations, "write", writing)
     own = _limit(con)
     overlapped, results, _ = validation.run(con, since=since)
     assert seen == [(True, own)]
+    assert checks == ["documents", "tasks"]  # the suites with a scope; the registers' unchanged
+    assert written[:1] == ["documents"] and written == sorted(written)  # in the suites' order
     assert any(r.rule.kind == "deadline" and r.checked for r in results)
-    gx_started.clear()
+    tasks_checked.clear()
     monkeypatch.setattr(expectations, "SMALL_FRAME", -1)  # every frame "large": GX after the rules
     after, _, _ = validation.run(con, since=since)
     assert seen[1] == (False, own)  # judged before GX began, under DuckDB's own cap
     assert flags(con, after) == flags(con, overlapped)
+    numbered = "select rule_id, flag_id from run_violations(?) where run_id = ? order by flag_id"
+    firsts = [[rule for rule, _ in con.execute(numbered, [r, r]).fetchall()] for r in (overlapped, after)]
+    assert firsts[0] == firsts[1]  # numbered in the same order: the deadline rules', then each suite's
     deadline = "select * exclude (run_id, until_run_id, flag_id) from run_violations(?) where kind = 'deadline' " \
                "order by all"
     assert con.execute(deadline, [after]).fetchall() == con.execute(deadline, [overlapped]).fetchall()
@@ -348,23 +366,23 @@ def test_a_days_deadline_rules_are_judged_while_gx_checks_its_first_suite(con, i
 
 def test_gx_holding_a_small_frame_leaves_duckdb_its_cap(con, ingest, monkeypatch):
     """Only a frame of more than SMALL_FRAME rows makes DuckDB give back memory while GX holds it
-    (lowering the cap empties DuckDB's cache above it); a day's few records leave the cap as it is."""
+    (lowering the cap empties DuckDB's cache above it); a day's few records leave the cap as it is.
+    A suite paused (run_suite's pause) has GX on a small frame already; a large one begins after."""
     ingest(*FILES)
     own = _limit(con)
     suite = next(p for p in expectations.suite_files() if p.stem == "documents")
     ctx = expectations.context(None)
 
-    def caps() -> list[tuple[str, str]]:
-        seen = []
-        for _ in expectations.run_suite(ctx, con, suite, meanwhile=lambda: seen.append(("meanwhile", _limit(con)))):
-            seen.append(("chunk", _limit(con)))  # the generator stands inside its cap here
-        return seen
+    def caps() -> list[tuple[object, str]]:
+        # the generator stands inside its cap at each yield
+        return [(item if isinstance(item, bool) else "chunk", _limit(con))
+                for item in expectations.run_suite(ctx, con, suite, pause=True)]
 
     small = caps()
-    assert small[0] == ("meanwhile", own) and len(small) > 1 and {cap for _, cap in small} == {own}
+    assert small[0] == (True, own) and len(small) > 1 and {cap for _, cap in small} == {own}
     monkeypatch.setattr(expectations, "SMALL_FRAME", 0)
     large = caps()
-    assert large[0] == ("meanwhile", own) and len(large) > 1
+    assert large[0] == (False, own) and len(large) > 1
     assert all(cap != own for _, cap in large[1:]) and _limit(con) == own
 
 

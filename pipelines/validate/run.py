@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import datetime as dt
 import hashlib
 import os
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,10 +82,15 @@ def _kept(con: duckdb.DuckDBPyConnection, doc: dict, rule_ids: list[str], run_id
 
 
 def _check_suite(con: duckdb.DuckDBPyConnection, ctx, path: Path, results: dict[str, RuleResult], run_id: int,
-                 prev_run: int | None, step, docs: bool = False, meanwhile: Once | None = None) -> None:
+                 prev_run: int | None, step, docs: bool = False,
+                 gx: concurrent.futures.Executor | None = None) -> Iterator[bool]:
     """Run one GX suite and write its flags; with prev_run (an incremental run) a suite with a scope
     checks only the records in it and keeps prev_run's flags of the others. docs: store its result
-    for the Data Docs. meanwhile: work done while GX checks (not counted in the suite's seconds)."""
+    for the Data Docs. gx: the executor GX checks in (expectations.run_suite).
+
+    A generator: once the suite's frame is ready, and before it writes a flag, it yields whether GX
+    already checks it (expectations.run_suite's pause); the caller goes on with it later (_finish).
+    It ends without yielding when there is nothing to check."""
     t = time.perf_counter()
     doc = expectations.load_suite(path)
     scoped = prev_run is not None and expectations.scopable(doc)
@@ -112,13 +119,16 @@ def _check_suite(con: duckdb.DuckDBPyConnection, ctx, path: Path, results: dict[
     else:
         step(f"validate: suite {path.stem}")
         _kept(con, doc, [r for r in mine if r in results], run_id, "true")
-    meanwhile = meanwhile or Once(None)
-    other = meanwhile.seconds  # the time it took is not this suite's
-    for chunk, outcomes in enumerate(expectations.run_suite(ctx, con, path, where, docs=docs,
-                                                            meanwhile=meanwhile), 1):
+    chunk = 0
+    for outcomes in expectations.run_suite(ctx, con, path, where, docs=docs, pause=True, gx=gx):
+        if isinstance(outcomes, bool):  # ready: the time until the caller goes on is not this suite's
+            spent = time.perf_counter() - t
+            yield outcomes
+            t = time.perf_counter() - spent
+            continue
+        chunk += 1
         step(f"validate: suite {path.stem}, {chunk} chunk(s) checked")
-        spent = (time.perf_counter() - t - (meanwhile.seconds - other)) / max(len(outcomes), 1)
-        other = meanwhile.seconds
+        spent = (time.perf_counter() - t) / max(len(outcomes), 1)
         for o in outcomes:
             res = results.get(o.rule_id)
             if res is None:  # a rule not asked for (tartip validate --rule)
@@ -146,15 +156,35 @@ def _suites(con: duckdb.DuckDBPyConnection, docs_root: Path | None, since: int |
             results: dict[str, RuleResult], run_id: int, prev_run: int | None, step,
             meanwhile: Once | None = None) -> Path | None:
     """Every GX suite (since: only the records of the loads after it, where a suite has a scope);
-    return the Data Docs index when docs_root asks for them. meanwhile: work done while GX checks
-    the first suite it runs (see expectations.run_suite)."""
+    return the Data Docs index when docs_root asks for them.
+
+    Without Data Docs (a day's run) the suites go with GX one after the other in one thread while
+    this one prepares the next suites' frames, then does `meanwhile` (the day's deadline rules), then
+    writes each suite's flags in turn (_finish): GX's Python on one core, DuckDB on the other. A
+    frame too large to hold beside others waits for those before it to be written. The flags are
+    numbered in the same order either way: meanwhile's, then the suites' in their order.
+    With Data Docs (a full run) each suite is checked and written before the next is begun: GX's
+    context stores the suites' results on this thread, which must not meet a check in GX's."""
     step("validate: starting Great Expectations")
     ctx = expectations.context(docs_root)
     if since is not None:
         _scope(con, since)
-    for path in expectations.suite_files():
-        _check_suite(con, ctx, path, results, run_id, prev_run if since is not None else None, step,
-                     docs=docs_root is not None, meanwhile=meanwhile)
+    ready: list[Iterator[bool]] = []  # the suites begun and not yet written, in their order
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="gx") as gx, expectations.brisk_switching():
+        try:
+            for path in expectations.suite_files():
+                suite = _check_suite(con, ctx, path, results, run_id, prev_run if since is not None else None,
+                                     step, docs=docs_root is not None, gx=gx)
+                with_gx = next(suite, None)
+                if with_gx is None:  # nothing to check, or done
+                    continue
+                ready.append(suite)
+                if docs_root is not None or not with_gx:
+                    _finish(ready, meanwhile)
+            _finish(ready, meanwhile)
+        finally:  # an error on the way: the suites begun end (their frames dropped) before GX's thread
+            for suite in ready:
+                suite.close()
     con.execute("drop table if exists temp.scope_documents")
     if not docs_root:
         return None
@@ -167,18 +197,25 @@ def _suites(con: duckdb.DuckDBPyConnection, docs_root: Path | None, since: int |
     return index
 
 
+def _finish(ready: list[Iterator[bool]], meanwhile: Once | None) -> None:
+    """Do `meanwhile` (once), then finish the suites begun in their order (their flags written)."""
+    if meanwhile is not None:
+        meanwhile()
+    while ready:
+        for _ in ready.pop(0):
+            raise RuntimeError("a suite paused twice")  # run_suite pauses once
+
+
 class Once:
-    """Work to do once, at the first call (later calls do nothing); seconds: the time it took."""
+    """Work to do once, at the first call (later calls do nothing)."""
 
     def __init__(self, work):
-        self._work, self.seconds = work, 0.0
+        self._work = work
 
     def __call__(self) -> None:
         if self._work is not None:
             work, self._work = self._work, None
-            t = time.perf_counter()
             work()
-            self.seconds = time.perf_counter() - t
 
 
 def _deadline_rules(con: duckdb.DuckDBPyConnection, rules: list[catalogue.Rule], as_of: dt.date,
@@ -187,9 +224,8 @@ def _deadline_rules(con: duckdb.DuckDBPyConnection, rules: list[catalogue.Rule],
     """Judge the deadline rules (those nothing they read changed for stand as prev_run judged them)
     and settle their flags: those unchanged since the previous run are kept.
 
-    An incremental run does this while GX checks the first suite's records (run_suite's
-    meanwhile): DuckDB on this thread, GX's Python on the other core. The flags are numbered before
-    any suite's either way."""
+    An incremental run does this while GX checks the day's suites (_suites' meanwhile): DuckDB on
+    this thread, GX's Python on the other core. The flags are numbered before any suite's either way."""
     found = flags.gather(con)
     tasks = deadlines.tasks_relation(con, as_of)
     stand = deadlines.standing(con, [r for r in rules if r.kind == "deadline"], as_of, tasks, since, prev_run)
@@ -296,7 +332,7 @@ def _run(con: duckdb.DuckDBPyConnection, rule_ids: list[str] | None, as_of: dt.d
     try:
         step = progress.stage if progress else (lambda what: None)
         judge = Once(lambda: _deadline_rules(con, rules, as_of, since, run_id, prev_run, results, step))
-        if since is None:  # a full run judges them first; an incremental one while GX checks (run_suite)
+        if since is None:  # a full run judges them first; an incremental one while GX checks (_suites)
             judge()
         suites = {r.suite for r in rules if r.kind != "deadline"}
         if suites:
