@@ -418,3 +418,25 @@ def test_gx_filters_a_chunk_once_per_row_condition_with_the_same_flags(con, inge
         if "row_condition" in e["kwargs"]}]
     assert sorted(filtered_once) == sorted(per_suite)
     assert len(queries) >= 3 * len(filtered_once)
+
+
+def test_threads_switch_briskly_while_gx_works_beside_duckdb(con, ingest, monkeypatch):
+    """While GX's thread checks, the interpreter hands itself over every SWITCH_SECONDS (not Python's
+    5 ms, which each DuckDB statement beside GX could wait), and the interval is restored after."""
+    import sys
+
+    from great_expectations.validator.v1_validator import Validator
+
+    ingest(*FILES)
+    before = sys.getswitchinterval()
+    seen: list[float] = []
+    check = Validator.validate_expectation_suite
+
+    def validate(self, *args, **kwargs):
+        seen.append(sys.getswitchinterval())
+        return check(self, *args, **kwargs)
+
+    monkeypatch.setattr(Validator, "validate_expectation_suite", validate)
+    validation.run(con)
+    assert seen and set(seen) == {expectations.SWITCH_SECONDS} and before > expectations.SWITCH_SECONDS
+    assert sys.getswitchinterval() == before
