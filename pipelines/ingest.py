@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import click
@@ -41,32 +42,38 @@ def run(inputs: list[Path], db_path: Path, org_file: Path, echo=click.echo, vali
     if inputs and not files:
         echo(f"no export files in / файлдар жоқ: {', '.join(map(str, inputs))}", err=True)
         return False
-    if validate:
-        from pipelines.validate import expectations
+    with contextlib.ExitStack() as stack:
+        if validate:
+            from pipelines.validate import expectations
 
-        expectations.preload()  # ~2 s of imports, done while DuckDB loads and builds the model
-    con = db.connect(db_path)
+            expectations.preload()  # ~2 s of imports, done while DuckDB loads and builds the model
+            stack.enter_context(expectations.brisk_switching())  # the import's thread beside DuckDB
+        con = db.connect(db_path)
+        stack.callback(con.close)
+        return _run(con, files, db_path, org_file, directory, echo, validate, full)
+
+
+def _run(con, files: list[Path], db_path: Path, org_file: Path, directory: org.Directory, echo, validate: bool,
+         full: bool) -> bool:
+    """Load the files on an open connection, then catch up the stages (run)."""
     ok = True
-    try:
-        db.init(con)
-        with stages.Progress(con, enabled=None if echo is click.echo else False) as progress:
-            if echo is click.echo:
-                echo = progress.echo
-            for path in files:
-                progress.stage(f"ingest: {Path(path).name}")
-                try:
-                    s = load.load_file(
-                        con, path,
-                        resolve=lambda src, load_id: model.unresolved(con, directory, load_id),
-                    )
-                except ReadError as e:
-                    ok = False
-                    echo(f"ERROR {e}", err=True)
-                    continue
-                echo(format_summary(s))
-            stages.kill_point("ingested")
-            stages.catch_up(con, db_path, org_file, directory, echo=echo, validate=validate, full=full,
-                            progress=progress)
-    finally:
-        con.close()
+    db.init(con)
+    with stages.Progress(con, enabled=None if echo is click.echo else False) as progress:
+        if echo is click.echo:
+            echo = progress.echo
+        for path in files:
+            progress.stage(f"ingest: {Path(path).name}")
+            try:
+                s = load.load_file(
+                    con, path,
+                    resolve=lambda src, load_id: model.unresolved(con, directory, load_id),
+                )
+            except ReadError as e:
+                ok = False
+                echo(f"ERROR {e}", err=True)
+                continue
+            echo(format_summary(s))
+        stages.kill_point("ingested")
+        stages.catch_up(con, db_path, org_file, directory, echo=echo, validate=validate, full=full,
+                        progress=progress)
     return ok

@@ -47,3 +47,27 @@ def test_unknown_rule_is_a_clear_error(tmp_path, fixtures):
     CliRunner().invoke(main, ["ingest", str(fixtures / "edms_kk_bom.csv"), "--db", str(db), "--no-validate"])
     r = CliRunner().invoke(main, ["validate", "--db", str(db), "--rule", "R-0.0"])
     assert r.exit_code != 0 and "R-0.0" in r.output
+
+
+def test_ingest_switches_threads_briskly_while_gx_is_imported_beside_duckdb(tmp_path, fixtures, monkeypatch):
+    """GX is imported in a thread of its own while DuckDB loads (expectations.preload): the interpreter
+    changes threads every SWITCH_SECONDS meanwhile, and not when nothing is validated."""
+    import sys
+
+    from pipelines import ingest, load, paths
+    from pipelines.validate import expectations
+
+    before = sys.getswitchinterval()
+    seen: list[float] = []
+    real = load.load_file
+
+    def loading(*args, **kwargs):
+        seen.append(sys.getswitchinterval())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(load, "load_file", loading)
+    for validate in (True, False):
+        assert ingest.run([fixtures / "edms_kk_bom.csv"], tmp_path / f"{validate}.duckdb", paths.DEFAULT_ORG,
+                          echo=lambda *a, **k: None, validate=validate)
+        assert sys.getswitchinterval() == before
+    assert seen == [expectations.SWITCH_SECONDS, before]

@@ -271,7 +271,8 @@ SWITCH_SECONDS = 0.0005
 
 @contextlib.contextmanager
 def brisk_switching() -> Iterator[None]:
-    """Let the interpreter change threads every SWITCH_SECONDS while GX's thread runs beside this one.
+    """Let the interpreter change threads every SWITCH_SECONDS while a thread of GX's runs beside this
+    one: its checks (run._suites), or its import (preload; ingest.run).
 
     A DuckDB statement gives up the interpreter while it works, then waits to take it back until GX's
     thread (pure Python) gives it up, which Python asks of it every 5 ms: a day's validation runs
