@@ -38,8 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 WRAP = r"""
 import json, resource, subprocess, sys, time
 t = time.perf_counter()
-rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE).returncode
-print(json.dumps({"seconds": time.perf_counter() - t, "rc": rc,
+p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+print(json.dumps({"seconds": time.perf_counter() - t, "rc": p.returncode, "stderr": p.stderr[-4000:],
                   "peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
 """
 
@@ -56,8 +56,8 @@ def measure(*cmd: str | Path) -> dict:
     """Wall seconds and peak MB of one command."""
     out = subprocess.run([sys.executable, "-c", WRAP, *map(str, cmd)], capture_output=True, text=True, cwd=ROOT)
     r = json.loads(out.stdout)
-    if r["rc"]:
-        sys.exit(f"{cmd} failed: {out.stderr}")
+    if r["rc"]:  # the command's own error (its last lines), then the wrapper's
+        sys.exit(f"{cmd} failed (exit {r['rc']}): {r['stderr']}{out.stderr}")
     return r
 
 
@@ -150,12 +150,21 @@ def watched(work: Path, db: Path, days: list[Path]) -> dict:
                 time.sleep(0.01)
             seconds.append(time.perf_counter() - t)
             tidied.append(float(_next_line(proc, "tidied").rsplit("(", 1)[1].split()[0]))
-        status = Path(f"/proc/{proc.pid}/status").read_text()
-        peak = int(next(x for x in status.splitlines() if x.startswith("VmHWM")).split()[1]) / 1024
+        peak = _peak_mb(proc.pid)
+        # its GX worker (gx_worker), a child process of its own
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+        worker = max((_peak_mb(int(c)) for c in children), default=0.0)
     finally:
         proc.terminate()
         proc.wait()
-    return {"seconds": statistics.median(seconds), "peak_mb": peak, "all": seconds, "tidied": tidied}
+    return {"seconds": statistics.median(seconds), "peak_mb": peak, "all": seconds, "tidied": tidied,
+            "worker_mb": worker}
+
+
+def _peak_mb(pid: int) -> float:
+    """A running process's peak resident memory (VmHWM), MiB."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(next(x for x in status.splitlines() if x.startswith("VmHWM")).split()[1]) / 1024
 
 
 def bench_watch(work: Path, base: str, src: Path, delimiter: str, title_lines: int, ref: dict, what: str) -> None:
@@ -166,7 +175,8 @@ def bench_watch(work: Path, base: str, src: Path, delimiter: str, title_lines: i
     r = watched(work, copy, days)
     row(f"{what} + a day's export, via tartip watch (median of 5)", r, ref)
     print(f"  each: {', '.join(f'{s:.2f}' for s in r['all'])} s; "
-          f"tidied while idle after each: {', '.join(f'{s:.1f}' for s in r['tidied'])} s")
+          f"tidied while idle after each: {', '.join(f'{s:.1f}' for s in r['tidied'])} s; "
+          f"its GX worker's peak {r['worker_mb']:.0f} MB")
 
 
 def bench_day(work: Path) -> None:

@@ -231,15 +231,16 @@ def serve(inbox: Path, db_path: Path, org_file: Path, poll: bool = False, once: 
     events: queue.Queue = queue.Queue()
     observer = None if once else _events(inbox, events, poll)
     echo(f"inbox / кіріс папка / входящая папка: {inbox} — starting")
+    from pipelines.validate import expectations, gx_worker
+
+    gx_worker.start()  # a day's small frames are checked there; it imports GX meanwhile
     while not stop():  # the stages a crash left behind, finished before the first file
         try:
             _ingest([], db_path, org_file, lambda m="", err=False: echo(f"  {m}", err=err))
             break
         except Busy:
             _busy("start", echo)
-    from pipelines.validate import expectations
-
-    expectations.warm_up()
+    expectations.warm_up()  # for a large file's frames, checked in GX's thread here
     # path -> complete (closed or renamed in); what lies there already is taken as it is
     pending: dict[Path, bool] = {p: once for p in waiting(inbox)}
     taken = 0
@@ -262,6 +263,7 @@ def serve(inbox: Path, db_path: Path, org_file: Path, poll: bool = False, once: 
                 try:
                     if not (complete or settled(path)):
                         continue
+                    gx_worker.start()  # again, should the last one have died
                     take(path, inbox, db_path, org_file, echo)
                     taken += 1
                     untidy, quiet_since = True, time.monotonic()
@@ -282,4 +284,5 @@ def serve(inbox: Path, db_path: Path, org_file: Path, poll: bool = False, once: 
         if observer is not None:
             observer.stop()
             observer.join()
+        gx_worker.stop()
     return taken

@@ -376,7 +376,7 @@ def test_gx_holding_a_small_frame_leaves_duckdb_its_cap(con, ingest, monkeypatch
     def caps() -> list[tuple[object, str]]:
         # the generator stands inside its cap at each yield
         return [(item if isinstance(item, bool) else "chunk", _limit(con))
-                for item in expectations.run_suite(ctx, con, suite, pause=True)]
+                for item in expectations.run_suite(lambda: ctx, con, suite, pause=True)]
 
     small = caps()
     assert small[0] == (True, own) and len(small) > 1 and {cap for _, cap in small} == {own}

@@ -275,6 +275,61 @@ def test_a_snapshot_of_another_shape_is_written_whole(incremental, tmp_path):
                  "where function_name = 'tasks_as_of'") == [(1,)]
 
 
+def test_a_snapshot_written_with_other_macros_gets_them_again_in_place(incremental, tmp_path, monkeypatch):
+    db, _ = incremental
+    copy = _copy(db, tmp_path)
+    public = publish.public_path(copy)
+    pub = duckdb.connect(str(public))
+    try:  # as another version of the measure wrote it: other definitions, a macro it did not have
+        pub.execute("drop macro table tasks_as_of")
+        pub.execute("update snapshot_info set definitions = 'other'")
+    finally:
+        pub.close()
+    writes = []
+    write = publish._write
+    monkeypatch.setattr(publish, "_write", lambda con, sql, update: writes.append(update) or write(con, sql, update))
+    con = duckdb.connect(str(copy))
+    try:
+        publish.publish(con, copy)
+    finally:
+        con.close()
+    assert writes == [True, True]  # both snapshots updated in place, not written whole
+    assert table(public, "select count(*) from duckdb_functions() where function_name = 'tasks_as_of'") == [(1,)]
+    assert table(public, "select definitions from snapshot_info") == \
+        [(publish.definitions(publish.public_sql() + publish.macros_sql()),)]
+    # a snapshot of code that did not record its definitions is written whole, and then does
+    pub = duckdb.connect(str(public))
+    try:
+        pub.execute("alter table snapshot_info drop column definitions")
+    finally:
+        pub.close()
+    writes.clear()
+    con = duckdb.connect(str(copy))
+    try:
+        publish.publish(con, copy)
+    finally:
+        con.close()
+    assert writes[:2] == [True, False]  # the update refused (snapshot_info of another shape), then whole
+    assert table(public, "select count(*) from snapshot_info where definitions is not null") == [(1,)]
+
+
+def test_a_suites_digest_counts_its_checks_in_the_same_pass(incremental):
+    db, _ = incremental
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        for path in expectations.suite_files():
+            doc = expectations.load_suite(path)
+            digest, counts = expectations.frame_digest(con, doc)
+            # the digest as every earlier run stored it (suite_digests), and the counts of checked_counts
+            assert digest == con.execute(f"select count(*) || ':' || coalesce(bit_xor(hash(f)), 0) "
+                                         f"from ({expectations.frame_sql(doc)}) as f").fetchone()[0]
+            if not expectations.stores_checks(doc):
+                assert counts == expectations.checked_counts(con, doc)
+            assert sum(n for _, n in counts) > 0
+    finally:
+        con.close()
+
+
 def table(db: Path, sql: str) -> list[tuple]:
     """The rows of a query on a database file, sorted."""
     con = duckdb.connect(str(db), read_only=True)

@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from pipelines import db, settings
 from pipelines.paths import EXPECTATIONS
-from pipelines.validate import deferred, docs_results, flags
+from pipelines.validate import deferred, docs_results, flags, gx_worker
 from pipelines.validate.catalogue import Rule
 
 SUITES = EXPECTATIONS / "suites"
@@ -101,6 +101,11 @@ def _definition(ctx, doc: dict):
     if kept:
         _DEFINED[doc["name"]] = (version, vd)
     return vd
+
+
+def definition(docs_root: Path | None, doc: dict):
+    """The suite's validation definition in the context of docs_root (None: the in-memory one)."""
+    return _definition(context(docs_root), doc)
 
 
 def _define(ctx, doc: dict):
@@ -208,10 +213,13 @@ def condition_sql(condition: str | None) -> str:
     return re.sub(r"\b(True|False)\b", lambda m: m[1].lower(), sql)
 
 
-def frame_digest(con: duckdb.DuckDBPyConnection, doc: dict) -> str:
-    """A digest of a suite's whole frame (rows and every value): equal digests, equal results."""
-    return con.execute(f"select count(*) || ':' || coalesce(bit_xor(hash(f)), 0) "
-                       f"from ({frame_sql(doc)}) as f").fetchall()[0][0]
+def frame_digest(con: duckdb.DuckDBPyConnection, doc: dict) -> tuple[str, list[tuple[str, int]]]:
+    """A digest of a suite's whole frame (rows and every value: equal digests, equal results), and
+    the records each of its expectations checks there (as checked_counts), in one pass over the frame:
+    a suite found unchanged counts them without computing its frame again."""
+    row = con.execute(f"select count(*) || ':' || coalesce(bit_xor(hash(f)), 0), {_counts(doc)} "
+                      f"from (select f, {selects_sql(doc)} as selects from ({frame_sql(doc)}) as f)").fetchall()[0]
+    return row[0], _by_rule(doc, row[1:])
 
 
 def checked_counts(con: duckdb.DuckDBPyConnection, doc: dict) -> list[tuple[str, int]]:
@@ -219,12 +227,19 @@ def checked_counts(con: duckdb.DuckDBPyConnection, doc: dict) -> list[tuple[str,
     the records its row_condition selects (what GX reports as element_count), counted on the
     selects_sql bitmask — read from suite_checks (kept by run_suite) when the suite stores_checks,
     computed over the frame otherwise."""
-    exps = doc["expectations"]
     rows = (f"suite_checks where suite = {db.literal(doc['name'])}" if stores_checks(doc)
             else f"(select {selects_sql(doc)} as selects from ({frame_sql(doc)}))")
-    counts = ", ".join(f"count(*) filter (where selects & {1 << i} <> 0)" for i in range(len(exps)))
-    row = con.execute(f"select {counts} from {rows}").fetchall()[0]
-    return [(e["meta"]["rule_id"], int(n)) for e, n in zip(exps, row, strict=True)]
+    return _by_rule(doc, con.execute(f"select {_counts(doc)} from {rows}").fetchall()[0])
+
+
+def _counts(doc: dict) -> str:
+    """The aggregates counting the rows each expectation of a suite selects (on selects_sql's bitmask)."""
+    return ", ".join(f"count(*) filter (where selects & {1 << i} <> 0)" for i in range(len(doc["expectations"])))
+
+
+def _by_rule(doc: dict, counts) -> list[tuple[str, int]]:
+    """(rule id, count) of each expectation of a suite, from the row of _counts."""
+    return [(e["meta"]["rule_id"], int(n)) for e, n in zip(doc["expectations"], counts, strict=True)]
 
 
 def selects_sql(doc: dict) -> str:
@@ -295,8 +310,9 @@ def warm_up() -> None:
     importlib.import_module("great_expectations.validator.v1_validator")
 
 
-def run_suite(ctx, con: duckdb.DuckDBPyConnection, path: Path, where: str | None = None, docs: bool = False,
-              pause: bool = False, gx: concurrent.futures.Executor | None = None) -> Iterator[bool | list[Outcome]]:
+def run_suite(ctx: Callable[[], object], con: duckdb.DuckDBPyConnection, path: Path, where: str | None = None,
+              docs: bool = False, pause: bool = False,
+              gx: concurrent.futures.Executor | None = None) -> Iterator[bool | list[Outcome]]:
     """Run one suite over its frame (a SQL query), chunk by chunk; yield an Outcome per expectation
     and chunk. where: only the records of this predicate (an incremental run: scope_sql).
     docs: store the suite's result, summed over its chunks, for the Data Docs (docs_results).
@@ -307,8 +323,10 @@ def run_suite(ctx, con: duckdb.DuckDBPyConnection, path: Path, where: str | None
     caller meanwhile does other DuckDB work (a day's deadline rules, the next suites' frames). Nothing
     is yielded when an incremental run's frame is empty.
     gx: the executor GX checks in, one thread shared by a run's suites so that their checks queue
-    (a thread of the suite's own otherwise). Every GX call is made there, the suite's definition in
-    the context too: nothing of GX runs on this thread while another suite's check is under way.
+    (a thread of the suite's own otherwise). Every GX call is made there, the context (ctx: made at
+    its first call) and the suite's definition in it too: nothing of GX runs on this thread while
+    another suite's check is under way. A frame of at most SMALL_FRAME rows goes to the process's GX
+    worker instead, when one runs (gx_worker) and the Data Docs are not asked for.
 
     The frame is materialised once in DuckDB (which spills to disk) in a temp table of the suite's
     own (frame_table) and handed to GX in chunks of at most chunk_rows() rows (_chunks): ranges of
@@ -324,7 +342,7 @@ def run_suite(ctx, con: duckdb.DuckDBPyConnection, path: Path, where: str | None
     for e in doc["expectations"]:
         needed.add(e["kwargs"]["column"])
         needed |= set(_IDENT.findall(e["kwargs"].get("row_condition", "")))
-    definition = functools.cache(lambda: _definition(ctx, doc))
+    definition = functools.cache(lambda: _definition(ctx(), doc))
     # the frame is computed once, in the order the query gives it (sorting it cost more than the
     # rest of the frame: 1.1 of 3.0 s for the documents at 1M rows)
     con.execute(f"create or replace temp table {table} as {frame}")
@@ -338,12 +356,13 @@ def run_suite(ctx, con: duckdb.DuckDBPyConnection, path: Path, where: str | None
         if pause and total > SMALL_FRAME:  # not begun: the caller's work goes before the lowered cap
             yield False
             pause = False
+        worker = gx_worker.running() if summary is None and total <= SMALL_FRAME else None
         with duckdb_yields_memory(con, total), \
                 contextlib.nullcontext(gx) if gx else concurrent.futures.ThreadPoolExecutor(1, "gx") as pool:
             yield from _chunks(con, pool, definition, name, needed, chunk_queries(con, total, chunk_rows(), table),
-                               summary, key_only(doc), table, pause)
+                               summary, key_only(doc), table, pause, worker=worker and (worker, doc))
             if summary is not None:
-                pool.submit(lambda: docs_results.store(ctx, definition(), summary)).result()
+                pool.submit(lambda: docs_results.store(ctx(), definition(), summary)).result()
     finally:
         con.execute(f"drop table if exists temp.{table}; drop table if exists temp.{table}_dups")
 
@@ -408,11 +427,14 @@ RESULT_FORMAT = {"result_format": "COMPLETE", "return_unexpected_index_query": F
 
 def _chunks(con: duckdb.DuckDBPyConnection, gx: concurrent.futures.Executor, definition: Callable[[], object],
             name: str, needed: set[str], chunks: list[Chunk], summary: docs_results.SuiteSummary | None,
-            hashed_ids: bool, table: str, pause: bool = False) -> Iterator[bool | list[Outcome]]:
+            hashed_ids: bool, table: str, pause: bool = False,
+            worker: tuple[gx_worker.Worker, dict] | None = None) -> Iterator[bool | list[Outcome]]:
     """GX over each chunk of the frame's table: the Outcomes of each. definition: the suite's
     validation definition (made at the first check, in GX's thread). hashed_ids: the suite reads the
     record id only for its uniqueness (key_only), so a range chunk's ids go to GX as their hashes
     (chunk_columns). pause: yield True once the first chunk is with GX (run_suite's pause).
+    worker: (gx_worker's worker, the suite) to check in GX's process instead; should it die, the
+    chunk is checked in GX's thread.
 
     A chunk is read straight from the frame with each row's rowid, which GX does not see: a
     failing row's position in the chunk maps to its rowid (no numbered copy of the chunk is made;
@@ -422,42 +444,69 @@ def _chunks(con: duckdb.DuckDBPyConnection, gx: concurrent.futures.Executor, def
     the caller writes the flags of the one before: GX is Python on one core, DuckDB releases the
     interpreter while it works, so the two overlap. Every DuckDB call stays on this thread (the
     connection is not shared); one chunk is read ahead, no more.
-
-    Each chunk goes through GX's Validator, not ValidationDefinition.run, which would also store
-    the chunk's complete result (half of GX's time); summary collects what the Data Docs show.
     """
-    from great_expectations.validator.v1_validator import Validator
-
-    _no_fingerprints()
-    _share_row_filters()
-
-    def check(df: pd.DataFrame):
-        vd = definition()
-        _FILTERED.memo = {}
-        try:
-            return Validator(batch_definition=vd.batch_definition, batch_parameters={"dataframe": df},
-                             result_format=RESULT_FORMAT).validate_expectation_suite(vd.suite)
-        finally:
-            _FILTERED.memo = None
-
-    checking = None  # (the chunk GX checks now, its rowids)
+    keep = summary is not None
+    checking = None  # (GX's future for the chunk it checks now, its rowids, its frame for GX's thread)
     for chunk in [*chunks, None]:
         ahead = None
         if chunk is not None:
             df = frame(con, f"select rowid as gx_row, {chunk_columns(needed, chunk, hashed_ids)} "
                             f"from {table} where {chunk.where}")
             rows = df.pop("gx_row").to_numpy()
-            ahead = (gx.submit(check, df), rows)
+            if worker is not None:
+                ahead = (worker[0].submit(worker[1], df), rows, df)
+            else:
+                ahead = (gx.submit(check, definition, df, keep), rows, None)
             del df
             if pause:
                 yield True
                 pause = False
         if checking is not None:
-            result = checking[0].result()
+            try:
+                found, result = checking[0].result()
+            except gx_worker.WorkerDied:  # GX's thread checks the chunk, and the run's others
+                gx_worker.stop()
+                worker = None
+                found, result = gx.submit(check, definition, checking[2], keep).result()
             if summary is not None:
                 summary.add(result)
-            yield [_outcome(name, r, checking[1], table) for r in result.results]
+            yield [Outcome(f.rule_id, name, f.checked, checking[1][f.failed], f.actual_column, table) for f in found]
         checking = ahead
+
+
+@dataclass
+class Found:
+    """What GX found for one expectation over one chunk: the chunk's failing rows by position."""
+
+    rule_id: str
+    actual_column: str
+    checked: int
+    failed: np.ndarray
+
+
+def check(definition: Callable[[], object], df: pd.DataFrame, keep: bool = False):
+    """GX over one chunk, in GX's thread or in gx_worker's process: what it found of each expectation,
+    and with keep GX's whole result too (the Data Docs sum the chunks').
+
+    Each chunk goes through GX's Validator, not ValidationDefinition.run, which would also store
+    the chunk's complete result (half of GX's time)."""
+    from great_expectations.validator.v1_validator import Validator
+
+    _no_fingerprints()
+    _share_row_filters()
+    vd = definition()
+    _FILTERED.memo = {}
+    try:
+        result = Validator(batch_definition=vd.batch_definition, batch_parameters={"dataframe": df},
+                           result_format=RESULT_FORMAT).validate_expectation_suite(vd.suite)
+    finally:
+        _FILTERED.memo = None
+    found = []
+    for r in result.results:
+        meta = r.expectation_config.meta or {}
+        found.append(Found(meta["rule_id"], meta["actual_column"], int(r.result.get("element_count") or 0),
+                           np.asarray(r.result.get("unexpected_index_list") or [], dtype=np.int64)))
+    return found, (result if keep else None)
 
 
 def _as_df(kind: pa.DataType, nulls: int) -> bool:
@@ -531,15 +580,6 @@ def _share_row_filters() -> None:
 
     shared.tartip_shared, shared.gx_filter = True, apply
     PandasExecutionEngine._apply_row_condition_filter = shared
-
-
-def _outcome(name: str, r, rows: np.ndarray, table: str) -> Outcome:
-    """The Outcome of one expectation's GX result over the current chunk (rows: the chunk's rowids
-    in the frame's table, by position)."""
-    meta = r.expectation_config.meta or {}
-    positions = np.asarray(r.result.get("unexpected_index_list") or [], dtype=np.int64)
-    return Outcome(meta["rule_id"], name, int(r.result.get("element_count") or 0), rows[positions],
-                   meta["actual_column"], table)
 
 
 def write(con: duckdb.DuckDBPyConnection, rule: Rule, run_id: int, outcome: Outcome) -> None:

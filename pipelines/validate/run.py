@@ -5,6 +5,7 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import os
 import time
@@ -97,7 +98,7 @@ def _check_suite(con: duckdb.DuckDBPyConnection, ctx, path: Path, results: dict[
     mine = sorted({e["meta"]["rule_id"] for e in doc["expectations"]})
     if not expectations.scopable(doc) and doc["meta"].get("record_table"):
         # a suite checked whole: skipped when its frame has not changed since the previous run
-        digest = expectations.frame_digest(con, doc)
+        digest, counts = expectations.frame_digest(con, doc)
         con.execute("insert into suite_digests values (?, ?, ?)", [run_id, doc["name"], digest])
         if prev_run is not None and db.one(con, "select count(*) from suite_digests where run_id = ? "
                                            "and suite = ? and digest = ?", [prev_run, doc["name"], digest])[0]:
@@ -105,7 +106,7 @@ def _check_suite(con: duckdb.DuckDBPyConnection, ctx, path: Path, results: dict[
             for rid, n in _kept(con, doc, mine, run_id, scope="false"):
                 if rid in results:
                     results[rid].violations += n
-            for rid, n in expectations.checked_counts(con, doc):
+            for rid, n in counts:
                 if rid in results:
                     results[rid].checked += n
             return
@@ -166,7 +167,9 @@ def _suites(con: duckdb.DuckDBPyConnection, docs_root: Path | None, since: int |
     With Data Docs (a full run) each suite is checked and written before the next is begun: GX's
     context stores the suites' results on this thread, which must not meet a check in GX's."""
     step("validate: starting Great Expectations")
-    ctx = expectations.context(docs_root)
+    # GX's context is made at its first use, in GX's thread (a day's small frames may all go to the
+    # GX worker process, and this one then never imports GX)
+    ctx = functools.cache(lambda: expectations.context(docs_root))
     if since is not None:
         _scope(con, since)
     ready: list[Iterator[bool]] = []  # the suites begun and not yet written, in their order
@@ -191,7 +194,7 @@ def _suites(con: duckdb.DuckDBPyConnection, docs_root: Path | None, since: int |
     from pipelines.validate import docs_offline
 
     step("validate: Data Docs")
-    ctx.build_data_docs()
+    ctx().build_data_docs()
     index = docs_root / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
     docs_offline.localise(index.parent)
     return index
