@@ -58,6 +58,22 @@ def test_a_days_suites_checked_in_the_worker_find_what_gx_s_thread_finds(demo_db
     assert flags and (flags, counts) == latest(thread_db)
 
 
+def test_the_watcher_checks_a_days_suites_in_its_worker_and_ends_it(demo_db, tmp_path, monkeypatch):
+    from pipelines import watch
+
+    db, day = _day(demo_db, tmp_path)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    day.rename(inbox / day.name)
+    asked = _checks(monkeypatch)
+    started = []
+    start = gx_worker.start
+    monkeypatch.setattr(gx_worker, "start", lambda: started.append(start()) or started[-1])
+    assert watch.serve(inbox, db, paths.DEFAULT_ORG, once=True, echo=lambda *a, **k: None) == 1
+    assert asked == ["documents", "tasks"]
+    assert gx_worker.running() is None and started[0].process.poll() is not None  # ended with the watcher
+
+
 def test_a_worker_that_died_leaves_the_checks_to_gx_s_thread(demo_db, tmp_path, worker, monkeypatch):
     asked = _checks(monkeypatch)
     worker.process.kill()

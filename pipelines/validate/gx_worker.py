@@ -25,6 +25,8 @@ import pickle
 import subprocess
 import sys
 
+from pipelines.paths import ROOT
+
 _RUNNING: dict[str, Worker] = {}
 
 
@@ -37,7 +39,8 @@ class Worker:
     waits on the pipe without holding the interpreter)."""
 
     def __init__(self) -> None:
-        self.process = subprocess.Popen([sys.executable, "-m", "pipelines.validate.gx_worker"],
+        # run from the folder this package is in, so that `-m` finds this code, whatever the caller's folder
+        self.process = subprocess.Popen([sys.executable, "-m", "pipelines.validate.gx_worker"], cwd=ROOT,
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         self.calls = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="gx-worker")
 
