@@ -3,7 +3,8 @@
 A thread of GX's shares the interpreter with the thread that runs DuckDB's statements: each statement
 waits for GX's pure Python to hand the interpreter back, and GX's checks wait for the Python between
 the statements. In a process of its own GX has the other core to itself. A demo day's rules in-process
-(medians of 8 rounds): 0.96 s with GX in a thread, 0.62 s with GX's checks on the other core.
+(medians of 10 rounds): 0.96 s with GX in a thread, 0.77 s with GX in the worker (0.62 s with GX's
+checks replaced by a sleep as long: the bound).
 
 The inbox watcher starts the worker when it starts (`tartip watch`). A single `tartip ingest` does
 not: a new process imports pandas, DuckDB and GX before its first check, ~1 s more than GX's import in
