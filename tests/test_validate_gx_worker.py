@@ -105,6 +105,28 @@ def test_the_worker_answers_each_check_and_raises_its_errors_in_the_run(worker):
     assert [(f.checked, list(f.failed)) for f in found] == [(1, [0])]
 
 
+def test_every_check_asked_of_a_worker_that_ends_fails_as_its_death(worker):
+    import pandas as pd
+
+    doc = {"name": "probe", "meta": {}, "expectations": [
+        {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "a"},
+         "meta": {"rule_id": "X", "actual_column": "a"}}]}
+    worker.submit(doc, pd.DataFrame({"a": [1]})).result(timeout=120)  # ready
+    # one check under way, one waiting behind it, when the worker is ended: both tell its death, which
+    # _chunks answers by checking in GX's thread (ending it mid-write once raised BrokenPipeError instead)
+    frame = pd.DataFrame({"a": [1.0, None] * 400_000})
+    running, waiting = worker.submit(doc, frame), worker.submit(doc, frame)
+    gx_worker.stop()
+    for future in (running, waiting):
+        with pytest.raises(gx_worker.WorkerDied):
+            future.result(timeout=120)
+    # and the next start replaces a worker that died by itself
+    again = gx_worker.start()
+    again.process.kill()
+    again.process.wait()
+    assert gx_worker.start() is not again and gx_worker.running().alive()
+
+
 PARENT = """
 from pipelines.validate import gx_worker
 print(gx_worker.start().process.pid, flush=True)

@@ -21,6 +21,7 @@ when its stdin closes, so also when the watcher is killed.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import os
 import pickle
 import subprocess
@@ -54,23 +55,32 @@ class Worker:
             pickle.dump((doc, df), self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
             self.process.stdin.flush()
             ok, value = pickle.load(self.process.stdout)
-        except (EOFError, OSError, pickle.UnpicklingError) as e:
+        except (EOFError, OSError, ValueError, pickle.UnpicklingError) as e:  # ValueError: its pipes closed
             raise WorkerDied(f"GX's worker process ended (exit {self.process.poll()})") from e
         if not ok:
             raise value
         return value, None
 
     def close(self) -> None:
-        """End the worker (at once, whatever it does) and the thread that talks to it."""
+        """End the worker (at once, whatever it does) and the thread that talks to it: every check
+        still asked of it fails with WorkerDied (none is cancelled, which its caller would not expect)."""
         self.process.kill()
         self.process.wait()
+        self.calls.shutdown(wait=True)
         for pipe in (self.process.stdin, self.process.stdout):
-            pipe.close()
-        self.calls.shutdown(wait=True, cancel_futures=True)
+            with contextlib.suppress(OSError):  # what a check had half written cannot be flushed
+                pipe.close()
+
+    def alive(self) -> bool:
+        """Whether its process still runs."""
+        return self.process.poll() is None
 
 
 def start() -> Worker:
-    """The process's GX worker, started now if none runs (it imports GX in the background)."""
+    """The process's GX worker, started now if none runs or the last one died (it imports GX in the
+    background)."""
+    if "worker" in _RUNNING and not _RUNNING["worker"].alive():
+        stop()
     if "worker" not in _RUNNING:
         _RUNNING["worker"] = Worker()
     return _RUNNING["worker"]

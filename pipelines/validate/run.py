@@ -167,8 +167,8 @@ def _suites(con: duckdb.DuckDBPyConnection, docs_root: Path | None, since: int |
     With Data Docs (a full run) each suite is checked and written before the next is begun: GX's
     context stores the suites' results on this thread, which must not meet a check in GX's."""
     step("validate: starting Great Expectations")
-    # GX's context is made at its first use, in GX's thread (a day's small frames may all go to the
-    # GX worker process, and this one then never imports GX)
+    # GX's context is made at its first use, in GX's thread: a day's small frames may all go to the
+    # GX worker process (gx_worker), and nothing of GX then runs in this one
     ctx = functools.cache(lambda: expectations.context(docs_root))
     if since is not None:
         _scope(con, since)
