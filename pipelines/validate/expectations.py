@@ -490,6 +490,9 @@ def check(definition: Callable[[], object], df: pd.DataFrame, keep: bool = False
 
     Each chunk goes through GX's Validator, not ValidationDefinition.run, which would also store
     the chunk's complete result (half of GX's time)."""
+    # the package first: its import may still be under way in preload's thread, and that import waits
+    # for it to end, where a submodule imported beside it met the package half made (a circular import)
+    import great_expectations  # noqa: F401
     from great_expectations.validator.v1_validator import Validator
 
     _no_fingerprints()
