@@ -95,9 +95,11 @@ def _busy_when_locked():
 
 
 def _ingest(files: list[Path], db_path: Path, org_file: Path, echo: Callable[..., None]) -> bool:
-    """`ingest.run` (no files: the stages' catch-up); Busy when another process holds the database."""
+    """`ingest.run` (no files: the stages' catch-up), leaving its checkpoint to the idle tidy (the next
+    connection, tidy's, replays the log and checkpoints it at close); Busy when another process holds
+    the database."""
     with _busy_when_locked():
-        return ingest.run(files, db_path, org_file, echo=echo)
+        return ingest.run(files, db_path, org_file, echo=echo, checkpoint=False)
 
 
 def tidy(db_path: Path, echo: Callable[..., None] = click.echo) -> list[str]:

@@ -289,3 +289,23 @@ def test_tartip_tidy_rewrites_what_loads_left_and_says_so(tmp_path, fixtures):
     assert r.exit_code == 0 and "tidied / ықшамдалды / уплотнено: - (" in r.output  # nothing left to do
     r = CliRunner().invoke(main, ["tidy", "--db", str(tmp_path / "typo.duckdb")])
     assert r.exit_code == 1 and "базы нет" in r.output and not (tmp_path / "typo.duckdb").exists()
+
+
+def test_a_watchers_file_leaves_its_checkpoint_to_the_idle_tidy(demo_db, tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    db = _copy_db(demo_db, tmp_path / "watched")
+    wal = db.with_name(db.name + ".wal")
+    day = day_export(demo_db.parent / "demo" / "edms_2025_update_2026-01-05_ru.csv", inbox / "edms_day.csv", ",", 1)
+    watch.take(day, inbox, db, paths.DEFAULT_ORG, echo=lambda *a, **k: None)
+    # the day's commits stay in DuckDB's log, as durable: a new connection reads them
+    assert wal.exists() and wal.stat().st_size > 0
+    assert "edms_day.csv" in loaded_files(db) and snapshot_load(db) == len(loaded_files(db))
+    watch.tidy(db, echo=lambda *a, **k: None)
+    assert not wal.exists() or wal.stat().st_size == 0
+    assert "edms_day.csv" in loaded_files(db)
+    # `tartip ingest` (no watcher) checkpoints at its end as before
+    again = day_export(demo_db.parent / "demo" / "edms_2025_update_2026-01-05_ru.csv", tmp_path / "edms_day2.csv",
+                       ",", 1, skip=40)
+    assert ingest.run([again], db, paths.DEFAULT_ORG, echo=lambda *a, **k: None)
+    assert not wal.exists() or wal.stat().st_size == 0
