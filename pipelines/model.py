@@ -244,10 +244,15 @@ def fresh_kinds(con: duckdb.DuckDBPyConnection, main: str, after: int) -> set[st
                                       f"where status = 'loaded' and load_id > {int(after)}").fetchall()}
 
 
+def task_sources(kinds: set[str]) -> list[str]:
+    """The task sources of the registers among kinds (protocols -> protocol): their tasks' rows are
+    the ones a scoped core build replaces whole (with those of the rebuilt documents)."""
+    return [src for kind, src in _REGISTERS.items() if kind in kinds and src]
+
+
 def _task_sources(kinds: set[str]) -> str:
-    """The task sources of the registers among kinds, as a SQL list (`''` when none): their tasks'
-    rows are the ones a scoped core build replaces whole (with those of the rebuilt documents)."""
-    return db.literal_list(src for kind, src in _REGISTERS.items() if kind in kinds and src)
+    """task_sources as a SQL list (`''` when none)."""
+    return db.literal_list(task_sources(kinds))
 
 
 def _columns_ddl(con: duckdb.DuckDBPyConnection, relation: str) -> str:

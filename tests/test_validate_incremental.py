@@ -537,3 +537,44 @@ def test_the_tables_a_deadline_rule_reads_do_not_depend_on_the_date():
         assert "calendar" in tables, rule.id
     reads = {r.id: deadlines.reads_tables(deadlines.judged_sql(r, deadlines._ANY_DATE, "mart_tasks")) for r in rules}
     assert "documents" in reads["R-9.9-REG"] and "mart_tasks" in reads["R-8.5-TASK"]
+
+
+def _scoped_task_ids(db: Path, since: int) -> list[str]:
+    """The task assignments the tasks suite re-checks in an incremental run after load `since`."""
+    con = duckdb.connect(str(db))
+    try:
+        validation._scope(con, since)
+        doc = expectations.load_suite(expectations.SUITES / "tasks.json")
+        return [r[0] for r in con.execute(f"select distinct * from ({doc['meta']['scope']})").fetchall()]
+    finally:
+        con.close()
+
+
+def test_an_edms_day_rechecks_no_register_task_and_a_register_load_all_of_its_own(demo_db, incremental, tmp_path):
+    """The tasks suite re-checks the tasks of the day's EDMS documents, not the protocols' and appeals'
+    (the model left those as they were); a protocols register re-checks its every task, and a
+    protocol item whose term cannot be read (R-8.3) is flagged, as a full run flags it."""
+    db = _copy(incremental[0], tmp_path)
+    day = table(db, "select max(load_id) from load_log")[0][0]
+    ids = _scoped_task_ids(db, day - 1)
+    assert ids and all(i.startswith("edms/") for i in ids)
+    import openpyxl
+
+    book = openpyxl.load_workbook(next((demo_db.parent / "demo").glob("protocols_*.xlsx")))
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[3]]
+    protocol, item = (sheet.cell(4, header.index(c) + 1).value for c in ("№ протокола", "Пункт"))
+    sheet.cell(4, header.index("Срок") + 1).value = "в ближайшее время"  # no date, no periodicity: R-8.3
+    later = tmp_path / "protocols_later.xlsx"
+    book.save(later)
+    out = tartip("ingest", later, "--db", db)
+    assert out.returncode == 0 and "re-checked" in out.stdout, out.stderr
+    ids = _scoped_task_ids(db, day)
+    assert {i.split("/", 1)[0] for i in ids} == {"protocol"}
+    assert {r[0] for r in table(db, "select assignment_id from task_assignments where source = 'protocol'")} <= set(ids)
+    flagged = table(db, "select record_id from current_violations where rule_id = 'R-8.3-TERM'")
+    assert any(f"/{protocol}/{item}" in r[0] for r in flagged)
+    (tmp_path / "full").mkdir()
+    full = _copy(db, tmp_path / "full")
+    assert tartip("refresh", "--full", "--db", full).returncode == 0
+    assert latest(db) == latest(full)

@@ -60,12 +60,20 @@ def fingerprint() -> str:
 
 
 def _scope(con: duckdb.DuckDBPyConnection, since: int) -> None:
-    """temp.scope_documents: the EDMS documents of the loads after `since` (what changed)."""
+    """What the loads after `since` changed: temp.scope_documents, their EDMS documents, and
+    temp.scope_sources, the task sources of the registers among them (the model rebuilds those
+    registers' tasks whole and leaves the others' as they were: model._core_scoped)."""
+    from pipelines import model
+
     con.execute(f"""
         create or replace temp table scope_documents as
         select document_id from documents
         where key_hash in (select key_hash from raw_edms where load_id > {int(since)})
     """)
+    sources = model.task_sources(model.fresh_kinds(con, "main", since))
+    con.execute("create or replace temp table scope_sources (source varchar)")
+    if sources:
+        con.executemany("insert into scope_sources values (?)", [[s] for s in sources])
 
 
 def _kept(con: duckdb.DuckDBPyConnection, doc: dict, rule_ids: list[str], run_id: int,
@@ -188,7 +196,7 @@ def _suites(con: duckdb.DuckDBPyConnection, docs_root: Path | None, since: int |
         finally:  # an error on the way: the suites begun end (their frames dropped) before GX's thread
             for suite in ready:
                 suite.close()
-    con.execute("drop table if exists temp.scope_documents")
+    con.execute("drop table if exists temp.scope_documents; drop table if exists temp.scope_sources")
     if not docs_root:
         return None
     from pipelines.validate import docs_offline
