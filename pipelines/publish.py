@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines import db, schema, settings
-from pipelines.model import CHANGED_BY, SAME_KEYS, SAME_PERIOD, fresh_kinds
+from pipelines.model import CHANGED_BY, SAME_KEYS, SAME_PERIOD, fresh_kinds, task_sources
 from pipelines.paths import SQL
 
 
@@ -70,12 +70,15 @@ def snapshot_info(sql: str, load_id: int) -> str:
 # Tables of the public snapshot updated in a copy of the previous one instead of written anew:
 # the flags (`violations`) get those written or closed by the runs after the snapshot's and lose
 # those the database no longer keeps (FLAGS); the EDMS document tables the rows of the documents
-# that the model rebuilt since the previous snapshot (`pub_changed`: their key_hash).
+# that the model rebuilt since the previous snapshot (`pub_changed`: their key_hash), and the tasks of
+# the registers with a load since ({registers}: their task sources, `''` when none; the model rebuilds
+# those whole and leaves the other registers' tasks as they were).
 FLAGS = ("violations",)
 BY_DOCUMENT = {
     "documents": "key_hash in (select key_hash from pub_changed)",
-    "task_assignments": "source <> 'edms' or task_id in (select document_id from pub_changed_ids)",
-    "status_history": "task_id not like 'edms/%' or task_id in (select document_id from pub_changed_ids)",
+    "task_assignments": "source in ({registers}) or task_id in (select document_id from pub_changed_ids)",
+    "status_history": "split_part(task_id, '/', 1) in ({registers}) "
+                      "or task_id in (select document_id from pub_changed_ids)",
 }
 # the tasks mart and its overdue tasks: the tasks the model measured again (mart_tasks_delta, when it
 # covers the loads after the previous snapshot's; every overdue task is among them when the date moves)
@@ -132,6 +135,7 @@ def _delta_sql(con: duckdb.DuckDBPyConnection, sql: str) -> str | None:
     kept = prev[2] == definitions(sql)
     # the tables no load since the previous snapshot's can have changed stand as they are in it
     fresh = fresh_kinds(con, "main", prev[0])
+    registers = db.literal_list(task_sources(fresh))
     stand = {t for t, kinds in CHANGED_BY.items() if not kinds & fresh}
     by_task = _covers(con, "mart_tasks_delta", prev[0])
     by_group = {t for t, delta in BY_GROUP.items() if _covers(con, delta, prev[0])}
@@ -150,8 +154,9 @@ def _delta_sql(con: duckdb.DuckDBPyConnection, sql: str) -> str | None:
                     f"(select distinct until_run_id from main.{m[1]} where until_run_id is not null)",
                     f"insert into pub.{m[1]} select * from ({m[2]}) where run_id > {run} or until_run_id >= {run}"]
         elif m[1] in BY_DOCUMENT:
-            out += [f"delete from pub.{m[1]} where {BY_DOCUMENT[m[1]]}",
-                    f"insert into pub.{m[1]} select * from ({m[2]}) where {BY_DOCUMENT[m[1]]}"]
+            rows = BY_DOCUMENT[m[1]].format(registers=registers)
+            out += [f"delete from pub.{m[1]} where {rows}",
+                    f"insert into pub.{m[1]} select * from ({m[2]}) where {rows}"]
         elif m[1] in BY_TASK and by_task:
             out += [f"delete from pub.{m[1]} where {BY_TASK[m[1]]}", _move_date(m[1], "mart_tasks"),
                     f"insert into pub.{m[1]} select * from ({m[2]}) where {BY_TASK[m[1]]}"]

@@ -553,7 +553,8 @@ def _scoped_task_ids(db: Path, since: int) -> list[str]:
 def test_an_edms_day_rechecks_no_register_task_and_a_register_load_all_of_its_own(demo_db, incremental, tmp_path):
     """The tasks suite re-checks the tasks of the day's EDMS documents, not the protocols' and appeals'
     (the model left those as they were); a protocols register re-checks its every task, and a
-    protocol item whose term cannot be read (R-8.3) is flagged, as a full run flags it."""
+    protocol item whose term cannot be read (R-8.3) is flagged, as a full run flags it. The snapshot
+    updated in place (the register's tasks replaced in it) equals one written whole."""
     db = _copy(incremental[0], tmp_path)
     day = table(db, "select max(load_id) from load_log")[0][0]
     ids = _scoped_task_ids(db, day - 1)
@@ -576,5 +577,9 @@ def test_an_edms_day_rechecks_no_register_task_and_a_register_load_all_of_its_ow
     assert any(f"/{protocol}/{item}" in r[0] for r in flagged)
     (tmp_path / "full").mkdir()
     full = _copy(db, tmp_path / "full")
+    for path in (publish.public_path, publish.restricted_path):  # the snapshots written whole
+        path(full).unlink()
     assert tartip("refresh", "--full", "--db", full).returncode == 0
     assert latest(db) == latest(full)
+    # the snapshot replaced the register's tasks (and only the day's EDMS documents' the day before)
+    assert_snapshots_equal(db, full)
