@@ -200,7 +200,7 @@ def _core_scoped(con: duckdb.DuckDBPyConnection, after: int) -> None:
     """
     main = _main_schema(con)
     fresh = fresh_kinds(con, main, after)
-    registers = db.literal_list(task_sources(fresh))
+    registers = task_sources_sql(fresh)
     con.execute(f"create or replace temp table affected as "
                 f"select distinct key_hash from {main}.raw_edms where load_id > {int(after)}")
     con.execute(f"create or replace temp table old_ids as select document_id from {main}.documents "
@@ -248,6 +248,11 @@ def task_sources(kinds: set[str]) -> list[str]:
     """The task sources of the registers among kinds (protocols -> protocol): their tasks' rows are
     the ones a scoped core build replaces whole (with those of the rebuilt documents)."""
     return [src for kind, src in _REGISTERS.items() if kind in kinds and src]
+
+
+def task_sources_sql(kinds: set[str]) -> str:
+    """task_sources as the items of an SQL `in (...)` list (`''` when none)."""
+    return db.literal_list(task_sources(kinds))
 
 
 def _columns_ddl(con: duckdb.DuckDBPyConnection, relation: str) -> str:
@@ -321,8 +326,7 @@ def _mart_tasks_scoped(con: duckdb.DuckDBPyConnection, since: int, old_date) -> 
     new_date = db.one(con, f"select as_of from {main}.data_as_of")[0]
     d1, d2 = f"date '{old_date}'", f"date '{new_date}'"
     if old_date == new_date:
-        registers = db.literal_list(task_sources(fresh_kinds(con, main, since)))
-        con.execute(_REDO_SAME_DATE.format(main=main, registers=registers))
+        con.execute(_REDO_SAME_DATE.format(main=main, registers=task_sources_sql(fresh_kinds(con, main, since))))
     else:
         con.execute(_REDO_TASKS.format(main=main, d1=d1, d2=d2))
     redo = "task_id in (select task_id from temp.redo_tasks)"

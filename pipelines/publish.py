@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines import db, schema, settings
-from pipelines.model import CHANGED_BY, SAME_KEYS, SAME_PERIOD, fresh_kinds, task_sources
+from pipelines.model import CHANGED_BY, SAME_KEYS, SAME_PERIOD, fresh_kinds, task_sources_sql
 from pipelines.paths import SQL
 
 
@@ -135,7 +135,7 @@ def _delta_sql(con: duckdb.DuckDBPyConnection, sql: str) -> str | None:
     kept = prev[2] == definitions(sql)
     # the tables no load since the previous snapshot's can have changed stand as they are in it
     fresh = fresh_kinds(con, "main", prev[0])
-    registers = db.literal_list(task_sources(fresh))
+    registers = task_sources_sql(fresh)
     stand = {t for t, kinds in CHANGED_BY.items() if not kinds & fresh}
     by_task = _covers(con, "mart_tasks_delta", prev[0])
     by_group = {t for t, delta in BY_GROUP.items() if _covers(con, delta, prev[0])}

@@ -374,11 +374,7 @@ def test_a_second_export_on_the_same_date_updates_the_rolled_up_periods_in_place
     marker, periods = table(db, "select count(*) filter (where period_kind is null), count(period_kind) "
                                 "from execution_summary_delta")[0]
     assert marker == 1 and periods > 0
-    (tmp_path / "full").mkdir()
-    full = _copy(db, tmp_path / "full")
-    for path in (publish.public_path, publish.restricted_path):  # the snapshots written whole
-        path(full).unlink()
-    assert tartip("refresh", "--full", "--db", full).returncode == 0
+    full = refreshed_whole(db, tmp_path)
     for sql in ("select * from execution_summary", "select * from daily_execution"):
         assert table(db, sql) == table(full, sql), sql
         assert table(publish.public_path(db), sql) == table(publish.public_path(full), sql), sql
@@ -386,6 +382,17 @@ def test_a_second_export_on_the_same_date_updates_the_rolled_up_periods_in_place
     assert judged_again(db) == {"documents", "task_assignments"}
     assert latest(db) == latest(full)
     assert_snapshots_equal(db, full)
+
+
+def refreshed_whole(db: Path, tmp_path: Path) -> Path:
+    """A copy of db (in tmp_path/full) whose model, rules and snapshots `tartip refresh --full` made
+    anew: the snapshots written whole, not updated in place."""
+    (tmp_path / "full").mkdir()
+    full = _copy(db, tmp_path / "full")
+    for path in (publish.public_path, publish.restricted_path):
+        path(full).unlink()
+    assert tartip("refresh", "--full", "--db", full).returncode == 0
+    return full
 
 
 def assert_snapshots_equal(db: Path, full: Path) -> None:
@@ -423,11 +430,7 @@ def test_on_the_same_date_only_the_deadline_rules_of_a_changed_export_are_judged
     assert out.returncode == 0, out.stderr
     assert table(db, "select distinct report_date from mart_tasks") == [(dt.date(2026, 1, 6),)]
     assert judged_again(db) == {"material_submissions"}
-    (tmp_path / "full").mkdir()
-    full = _copy(db, tmp_path / "full")
-    for path in (publish.public_path, publish.restricted_path):  # the snapshots written whole
-        path(full).unlink()
-    assert tartip("refresh", "--full", "--db", full).returncode == 0
+    full = refreshed_whole(db, tmp_path)
     assert latest(db) == latest(full)
     assert latest(db) != latest(incremental[0])  # the register's change moved some flag
     assert_snapshots_equal(db, full)
@@ -575,11 +578,7 @@ def test_an_edms_day_rechecks_no_register_task_and_a_register_load_all_of_its_ow
     assert {r[0] for r in table(db, "select assignment_id from task_assignments where source = 'protocol'")} <= set(ids)
     flagged = table(db, "select record_id from current_violations where rule_id = 'R-8.3-TERM'")
     assert any(f"/{protocol}/{item}" in r[0] for r in flagged)
-    (tmp_path / "full").mkdir()
-    full = _copy(db, tmp_path / "full")
-    for path in (publish.public_path, publish.restricted_path):  # the snapshots written whole
-        path(full).unlink()
-    assert tartip("refresh", "--full", "--db", full).returncode == 0
+    full = refreshed_whole(db, tmp_path)
     assert latest(db) == latest(full)
     # the snapshot replaced the register's tasks (and only the day's EDMS documents' the day before)
     assert_snapshots_equal(db, full)
