@@ -1,8 +1,11 @@
 -- task_assignments: one row per task and executor (responsible / co-executor), from the
 -- latest version of every EDMS document, protocol task item and citizens' appeal.
 -- The coordinator (R-9.15) is the executor marked as such, else the first listed.
+-- The wide steps are `not materialized`: DuckDB stores a CTE that is read more than once, and
+-- all_executors, read twice, reads them twice; stored, they spilled 6.5 GB to disk at 10M cards
+-- (109 s for this table, 65 s computed twice).
 create or replace table task_assignments as
-with edms_rows as (
+with edms_rows as not materialized (
     -- every row of each document's latest export: its first (the documents table) and the others
     select * exclude (reg_year) from documents
     union all by name
@@ -11,7 +14,7 @@ with edms_rows as (
     inner join (select key_hash, document_id from documents) as d using (key_hash)
 ),
 
-edms_cells as (
+edms_cells as not materialized (
     -- the responsible cell (or the department when no person is named), then co-executors; one
     -- pass over the rows (a union of two reads made DuckDB store every wide row first)
     select
@@ -23,7 +26,7 @@ edms_cells as (
     where p.part = 0 or r.co_executors is not null
 ),
 
-edms_executors as (
+edms_executors as not materialized (
     select
         r.document_id as task_id,
         'edms' as source,
@@ -42,7 +45,7 @@ edms_executors as (
     left join name_map as dm on dm.cell = r.department and dm.pos = 1
 ),
 
-edms as (
+edms as not materialized (
     select
         task_id,
         source,
@@ -101,7 +104,7 @@ protocol_rows as (
     inner join protocol_latest using (org_name, meeting_type, protocol_no, meeting_year, item_no, load_id)
 ),
 
-protocols as (
+protocols as not materialized (
     select
         'protocol/' || coalesce(p.meeting_type, 'other') || '/' || p.meeting_year || '/'
             || p.protocol_no || '/' || p.item_no
@@ -152,7 +155,7 @@ appeal_rows as (
     ) = 1
 ),
 
-appeals as (
+appeals as not materialized (
     select
         'appeal/' || a.reg_no
             || case when a.org_name <> '' then '@' || a.org_name else '' end as task_id,

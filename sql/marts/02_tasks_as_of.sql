@@ -42,13 +42,14 @@ history as (
     where executor_pos = 1 and cast(valid_from as date) <= report_date
 ),
 
-known as (
+known as materialized (
+    -- stored (narrow): the wide steps below are computed more than once, on the same row chosen
     select *
     from history
     qualify row_number() over (partition by task_id order by valid_from desc, load_id desc) = 1
 ),
 
-removals as (
+removals as materialized (
     -- when an export first showed the task removed, and whether an earlier one showed it under control
     select
         task_id,
@@ -58,7 +59,7 @@ removals as (
     group by task_id
 ),
 
-extension_seen as (
+extension_seen as materialized (
     -- the first export showing each extended term, and the term in force in the export before it
     select
         task_id,
@@ -78,7 +79,7 @@ extension_seen as (
     qualify row_number() over (partition by task_id, extended_due_date order by valid_from, load_id) = 1
 ),
 
-versioned as (
+versioned as not materialized (
     -- the columns of task_assignments that the measure and the tasks mart read (not the texts of
     -- the export: a narrower row is what keeps 10M tasks in memory)
     select
@@ -100,7 +101,7 @@ versioned as (
     where t.assigned_date is null or t.assigned_date <= report_date
 ),
 
-extensions as (
+extensions as not materialized (
     select
         v.*,
         -- the term the extension replaced, and when the extension was recorded
@@ -116,7 +117,7 @@ extensions as (
         on e.task_id = v.task_id and e.extended_due_date = v.extended_due_date
 ),
 
-facts as (
+facts as not materialized (
     select
         x.* replace (
             -- an appeal's term is extended to at most {appeal_extension_cd} days from receipt (APPC art. 76)
@@ -138,7 +139,10 @@ facts as (
     left join working_day_on as pw on pw.date = x.prior_term
 ),
 
-classified as (
+classified as not materialized (
+    -- read three times (single terms, the other rows, periodic executions) and computed each time:
+    -- DuckDB would store the wide rows of a CTE read more than once (5.9 GB spilled to disk at 10M
+    -- tasks: 86 s for the tasks mart, 54 s computed again)
     select
         *,
         coalesce(extended_due_date, due_date) as set_due,
