@@ -141,7 +141,7 @@ facts as not materialized (
 
 classified as not materialized (
     -- read three times (single terms, the other rows, periodic executions) and computed each time:
-    -- DuckDB would store the wide rows of a CTE read more than once (5.9 GB spilled to disk at 10M
+    -- DuckDB would store the wide rows of a CTE read more than once (6.2 GB spilled to disk at 10M
     -- tasks: 86 s for the tasks mart, 54 s computed again)
     select
         *,
