@@ -316,3 +316,39 @@ def test_the_tasks_measured_again_after_an_incremental_build():
     assert got == {"open", "half", "protocol", "rebuilt", "executed_between", "seen_between",
                    "assigned_between", "not_in_the_mart", "open_term_passed", "open_without_term",
                    "open_protocol_ahead", "open_periodic_ahead", "open_ahead_rebuilt", "open_ahead_seen_between"}
+
+
+# the steps that carry every wide row: a statement that stores one of them (DuckDB stores a CTE read
+# more than once unless it is `not materialized`) spilled 6.2–6.5 GB to disk at national scale
+WIDE_STEPS = {
+    "task_assignments": {"edms_rows", "edms_cells", "edms_executors", "edms", "protocols", "appeals",
+                         "all_executors"},
+    "tasks_as_of": {"versioned", "extensions", "facts", "classified", "term_kinds"},
+}
+
+
+def test_the_wide_steps_of_the_task_assignments_and_the_tasks_mart_are_never_stored(demo_db, tmp_path):
+    import re
+    import shutil
+
+    from pipelines import db
+    from pipelines.paths import SQL
+
+    copy = tmp_path / "plan.duckdb"
+    shutil.copy(demo_db, copy)
+    con = db.connect(copy)
+    try:
+        con.begin()
+        con.execute((SQL / "core" / "00_edms_latest.sql").read_text(encoding="utf-8"))
+        assignments = (SQL / "core" / "02_task_assignments.sql").read_text(encoding="utf-8")
+        plans = {
+            "task_assignments": db.statements(assignments)[-1],
+            "tasks_as_of": "select * from task_measure((select as_of from data_as_of))",
+        }
+        for name, sql in plans.items():
+            stored = set(re.findall(r"CTE Name:\s*(\w+)", con.execute(f"explain {sql}").fetchall()[0][1]))
+            assert stored, f"{name}: no stored step found in the plan (has EXPLAIN's format changed?)"
+            assert not stored & WIDE_STEPS[name], name
+        con.rollback()
+    finally:
+        con.close()
