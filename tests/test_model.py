@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+
 import pytest
 
-from pipelines import load, model
+from pipelines import db, load, model
+from pipelines.paths import SQL
 from tests.conftest import rows
 
 
@@ -328,12 +332,6 @@ WIDE_STEPS = {
 
 
 def test_the_wide_steps_of_the_task_assignments_and_the_tasks_mart_are_never_stored(demo_db, tmp_path):
-    import re
-    import shutil
-
-    from pipelines import db
-    from pipelines.paths import SQL
-
     copy = tmp_path / "plan.duckdb"
     shutil.copy(demo_db, copy)
     con = db.connect(copy)
