@@ -259,10 +259,23 @@ def init(con: duckdb.DuckDBPyConnection) -> None:
     stages.mark(con, "schema", stages.State(0, digest))
 
 
+# A database's tables and views from DuckDB's own catalog functions: information_schema's views over
+# them took 5-8 ms a query on the demo year against 2-3 ms, and a day's load asks ~20 times.
+_RELATIONS = """
+    select database_name, table_name, 'table' as kind from duckdb_tables()
+    union all select database_name, view_name, 'view' from duckdb_views() where not internal
+"""
+
+
 def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    """True when a table or view of that name exists in the main schema."""
-    return bool(one(con, "select count(*) from information_schema.tables where table_name = ?",
-                    [name])[0])
+    """True when a table or view of that name exists (in any schema or attached database)."""
+    return bool(one(con, f"select count(*) from ({_RELATIONS}) where table_name = ?", [name])[0])
+
+
+def relations(con: duckdb.DuckDBPyConnection, database: str | None = None) -> dict[str, str]:
+    """The tables and views of a database (default: the connection's own): name -> 'table' or 'view'."""
+    where = "database_name = " + (literal(database) if database else "current_database()")
+    return dict(con.execute(f"select table_name, kind from ({_RELATIONS}) where {where}").fetchall())
 
 
 def one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple | None:

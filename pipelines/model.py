@@ -132,7 +132,7 @@ def _write_names(con: duckdb.DuckDBPyConnection, directory: org.Directory, after
             con.execute(f"create or replace table unresolved_names as {counts}")
         else:  # counted aside (the counts read the table), then refilled in place
             con.execute(f"create or replace temp table unresolved_now as {counts}")
-            _refill(con, f"{_main_schema(con)}.unresolved_names", "select * from temp.unresolved_now")
+            _refill(con, "unresolved_names", "select * from temp.unresolved_now")
             con.execute("drop table temp.unresolved_now")
     finally:
         con.unregister("nm_df")
@@ -262,13 +262,14 @@ def _columns_ddl(con: duckdb.DuckDBPyConnection, relation: str) -> str:
         "and schema_name = 'main' and table_name = ? order by column_index", [relation]).fetchall())
 
 
-def _refill(con: duckdb.DuckDBPyConnection, table: str, select: str) -> None:
-    """Make a table (schema-qualified) hold the rows of select: in place when it exists, so that it
+def _refill(con: duckdb.DuckDBPyConnection, name: str, select: str) -> None:
+    """Make a table of the main schema hold the rows of select: in place when it exists, so that it
     keeps its comment (a table made anew is commented again, a catalog change the commit writes);
     made anew when absent or untyped (a column of type NULL: made from an empty frame)."""
+    table = f"{_main_schema(con)}.{name}"
     columns, untyped = db.one(con, "select count(*), count(*) filter (where data_type = '\"NULL\"') "
-                                   "from duckdb_columns() where database_name || '.' || schema_name || '.' "
-                                   "|| table_name = ?", [table.replace('"', "")])
+                                   "from duckdb_columns() where database_name = current_database() "
+                                   "and schema_name = 'main' and table_name = ?", [name])
     if columns and not untyped:
         con.execute(f"delete from {table}")
         con.execute(f"insert into {table} by name {select}")
@@ -335,7 +336,7 @@ def _mart_tasks_scoped(con: duckdb.DuckDBPyConnection, since: int, old_date) -> 
             con.execute(f"create or replace temp table {table} as select * from {main}.{table} where {redo}")
         con.execute(f"create or replace temp table mart_new as select * from task_measure({d2})")
         # a marker row (no task) says the delta covers this build even when no task changed
-        _refill(con, f"{main}.mart_tasks_delta",
+        _refill(con, "mart_tasks_delta",
                 f"select cast({int(since)} as bigint) as after_load_id, task_id "
                 f"from {main}.mart_tasks where {redo} union select {int(since)}, task_id from temp.mart_new "
                 f"union select {int(since)}, null")
@@ -370,7 +371,7 @@ def _daily_scoped(con: duckdb.DuckDBPyConnection, since: int, new_date) -> None:
     the others only move to the new report date. daily_execution_delta lists those groups for the
     publish stage."""
     d2 = f"date '{new_date}'"
-    _refill(con, f"{_main_schema(con)}.daily_execution_delta",
+    _refill(con, "daily_execution_delta",
             f"select cast({int(since)} as bigint) as after_load_id, * from temp.daily_keys")
     try:
         con.execute(f"create temp view daily_src as select * from mart_tasks as d "
@@ -398,14 +399,13 @@ def _summary_scoped(con: duckdb.DuckDBPyConnection, since: int, sql: str) -> Non
     of period), so its ranks are too. execution_summary_delta lists those periods for the publish
     stage, with a marker row (no period kind) that says it covers this build even when none changed.
     """
-    main = _main_schema(con)
     kinds = _SUMMARY_KINDS.findall(sql)
     changed = "(from counts_old except all from counts_new) union all (from counts_new except all from counts_old)"
     con.execute(
         "create or replace temp table summary_keys as select distinct k.kind as period_kind, c.org_name, "
         f"cast(date_trunc(k.kind, c.due_date) as date) as period_start from ({changed}) as c "
         f"cross join (select unnest([{db.literal_list(kinds)}]) as kind) as k where c.due_date is not null")
-    _refill(con, f"{main}.execution_summary_delta",
+    _refill(con, "execution_summary_delta",
             f"select cast({int(since)} as bigint) as after_load_id, period_kind, org_name, period_start "
             f"from temp.summary_keys union all select {int(since)}, null, null, null")
     try:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines import db
 from pipelines.paths import SQL
 from pipelines.sources import all_sources
 
@@ -93,26 +94,26 @@ def apply_comments(con: duckdb.DuckDBPyConnection, catalog: str | None = None,
     the others, and a comment is a catalog change the next checkpoint writes).
     """
     database = f"'{catalog}'" if catalog else "current_database()"
-    where = f"table_catalog = {database}"
     prefix = f"{catalog}.main." if catalog else ""
-    present = {r[0]: r[1] for r in con.execute(
-        f"select table_name, table_type from information_schema.tables where {where}").fetchall()}
+    present = {t: kind for t, kind in db.relations(con, catalog).items() if t in tables()}
     if missing_only:
         done = {r[0] for r in con.execute(
             f"select table_name from duckdb_tables() where database_name = {database} and comment is not null "
             f"union all select view_name from duckdb_views() where database_name = {database} "
             f"and comment is not null").fetchall()}
         present = {t: kind for t, kind in present.items() if t not in done}
+    if not present:  # all commented already (a day's update of the snapshot: most days)
+        return
     columns: dict[str, list[str]] = {}
     for table, col in con.execute(
-            f"select table_name, column_name from information_schema.columns where {where}").fetchall():
+            f"select table_name, column_name from duckdb_columns() where database_name = {database} "
+            f"order by table_name, column_index").fetchall():
         columns.setdefault(table, []).append(col)
     statements = []
     for table, spec in tables().items():
         if table not in present:
             continue
-        obj = "view" if present[table] == "VIEW" else "table"
-        statements.append(f"comment on {obj} {prefix}{table} is {_comment(spec['description'])}")
+        statements.append(f"comment on {present[table]} {prefix}{table} is {_comment(spec['description'])}")
         statements += [f"comment on column {prefix}{table}.{col} is {_comment(d)}"
                        for col in columns.get(table, []) if (d := describe(table, col))]
     if statements:
