@@ -49,7 +49,7 @@ select
     (select count(*) from main.load_log where status = 'loaded' and load_id <= l.load_id) as loads,
     current_timestamp as published_at,
     '{definitions}' as definitions
-from (select {load_id} as load_id) as s
+from (select getvariable('snapshot_load_id') as load_id) as s
 left join main.load_log as l using (load_id);
 """
 
@@ -62,9 +62,11 @@ def definitions(sql: str) -> str:
     return hashlib.sha256(made.encode()).hexdigest()[:16]
 
 
-def snapshot_info(sql: str, load_id: int) -> str:
-    """The statement writing a snapshot's snapshot_info, for the snapshot written by `sql`."""
-    return SNAPSHOT_INFO.format(load_id=int(load_id), definitions=definitions(sql))
+def snapshot_info(sql: str) -> str:
+    """The statement writing a snapshot's snapshot_info, for the snapshot written by `sql`. The load
+    it reflects is the connection's variable `snapshot_load_id` (publish): a text without it is
+    the same at every load, so that its statements are split once in a long-lived process."""
+    return SNAPSHOT_INFO.format(definitions=definitions(sql))
 
 
 # Tables of the public snapshot updated in a copy of the previous one instead of written anew:
@@ -352,15 +354,16 @@ def publish(con: duckdb.DuckDBPyConnection, db_path: Path | str, done=None,
     load_id = done.load_id if done is not None else (
         (stages.state(con, "model") or stages.State(stages.ingested(con), "")).load_id)
     # the measure travels with the data: reports and analysts on the snapshot recompute any past date
+    con.execute(f"set variable snapshot_load_id = {int(load_id)}")
     sql = public_sql() + "\n" + macros_sql()
-    public = _swap(con, public_path(db_path), sql + snapshot_info(sql, load_id),
+    public = _swap(con, public_path(db_path), sql + snapshot_info(sql),
                    delta=not fresh and early is None, early=early)
     stages.kill_point("publish")
     sql = """
         create table pub.appeals as select * from main.appeals;
         create table pub.documents as select * from main.documents where is_restricted;
     """
-    restricted = _swap(con, restricted_path(db_path), sql + snapshot_info(sql, load_id), delta=not fresh)
+    restricted = _swap(con, restricted_path(db_path), sql + snapshot_info(sql), delta=not fresh)
     stages.kill_point("published")
     if done is not None:
         stages.mark(con, "publish", done)
