@@ -71,6 +71,21 @@ def test_directory_rejects_a_name_given_to_two_units(tmp_path):
         org.load(f)
 
 
+def test_an_edited_directory_file_is_read_again_and_an_unchanged_one_is_not(tmp_path):
+    """The directory is kept while its file is unchanged (the inbox watcher loads it at every
+    file): an alias added to the file resolves at the next load."""
+    f = tmp_path / "org.toml"
+    unit = '[[unit]]\ncode="A"\nkind="department"\nname_kk="Бір бөлімі"\nname_ru="Отдел один"\n'
+    f.write_text('[organisation]\ncode="x"\nname_kk="x"\nname_ru="x"\n' + unit, encoding="utf-8")
+    first = org.load(f)
+    assert org.load(f) is first
+    assert org.split_executors("Первый отдел", first) == [("Первый отдел", False, None)]
+    f.write_text(f.read_text(encoding="utf-8") + 'aliases=["Первый отдел"]\n', encoding="utf-8")
+    edited = org.load(f)
+    assert edited is not first
+    assert org.split_executors("Первый отдел", edited) == [("Первый отдел", False, "A")]
+
+
 def test_directory_frame_carries_blocks(directory):
     f = directory.frame().set_index("department_code")
     assert f.loc["DEP-EDU", "block_code"] == "DEP-2"

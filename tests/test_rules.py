@@ -414,6 +414,21 @@ def test_a_flag_that_changes_is_closed_and_written_again(con, directory, tmp_pat
     assert rows(con, "select working_days_late from run_violations(3)") == second
 
 
+def test_an_edited_catalogue_is_read_again(tmp_path):
+    """The catalogue is kept while its file is unchanged (a long-lived watcher) and read again once
+    edited: a rule's severity changed in the file is the one the next run uses."""
+    f = tmp_path / "rules.toml"
+    f.write_text(catalogue.RULES_FILE.read_text(encoding="utf-8"), encoding="utf-8")
+    before = catalogue.by_id(catalogue.load(f))["R-9.15-DUE"]
+    assert before.severity == "error"
+    assert catalogue.load(f) == catalogue.load(f) and catalogue.load(f) is not catalogue.load(f)
+    text = f.read_text(encoding="utf-8")
+    start = text.index('id = "R-9.15-DUE"')
+    at = text.index('severity = "error"', start)
+    f.write_text(text[:at] + 'severity = "warning"' + text[at + len('severity = "error"'):], encoding="utf-8")
+    assert catalogue.by_id(catalogue.load(f))["R-9.15-DUE"].severity == "warning"
+
+
 def test_catalogue_is_consistent():
     rules = catalogue.load()
     ids = {r.id for r in rules}
