@@ -262,8 +262,8 @@ def init(con: duckdb.DuckDBPyConnection) -> None:
 # A database's tables and views from DuckDB's own catalog functions: information_schema's views over
 # them took 5-8 ms a query on the demo year against 2-3 ms, and a day's load asks ~20 times.
 _RELATIONS = """
-    select database_name, table_name, 'table' as kind from duckdb_tables()
-    union all select database_name, view_name, 'view' from duckdb_views() where not internal
+    select database_name, table_name, 'table' as kind, comment from duckdb_tables()
+    union all select database_name, view_name, 'view', comment from duckdb_views() where not internal
 """
 
 
@@ -272,9 +272,13 @@ def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(one(con, f"select count(*) from ({_RELATIONS}) where table_name = ?", [name])[0])
 
 
-def relations(con: duckdb.DuckDBPyConnection, database: str | None = None) -> dict[str, str]:
-    """The tables and views of a database (default: the connection's own): name -> 'table' or 'view'."""
+def relations(con: duckdb.DuckDBPyConnection, database: str | None = None,
+              uncommented: bool = False) -> dict[str, str]:
+    """The tables and views of a database (default: the connection's own): name -> 'table' or 'view'.
+    uncommented: only those without a comment."""
     where = "database_name = " + (literal(database) if database else "current_database()")
+    if uncommented:
+        where += " and comment is null"
     return dict(con.execute(f"select table_name, kind from ({_RELATIONS}) where {where}").fetchall())
 
 

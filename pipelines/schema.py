@@ -95,13 +95,8 @@ def apply_comments(con: duckdb.DuckDBPyConnection, catalog: str | None = None,
     """
     database = f"'{catalog}'" if catalog else "current_database()"
     prefix = f"{catalog}.main." if catalog else ""
-    present = {t: kind for t, kind in db.relations(con, catalog).items() if t in tables()}
-    if missing_only:
-        done = {r[0] for r in con.execute(
-            f"select table_name from duckdb_tables() where database_name = {database} and comment is not null "
-            f"union all select view_name from duckdb_views() where database_name = {database} "
-            f"and comment is not null").fetchall()}
-        present = {t: kind for t, kind in present.items() if t not in done}
+    present = {t: kind for t, kind in db.relations(con, catalog, uncommented=missing_only).items()
+               if t in tables()}
     if not present:  # all commented already (a day's update of the snapshot: most days)
         return
     columns: dict[str, list[str]] = {}
