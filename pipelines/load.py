@@ -176,14 +176,15 @@ def _load_csv(con, path: Path, load_id: int, lineage: dict, summary: Summary):
         relation = (
             f"read_csv({db.literal(str(f.path))}, delim={db.literal(f.delimiter)}, quote='\"', escape='\"', "
             f"header=false, skip={layout.header_row}, columns={columns}, auto_detect=false, "
-            f"store_rejects=true, rejects_table='{rej}', rejects_scan='{rej}_scan', max_line_size=10000000)"
+            f"store_rejects=true, rejects_table='{rej}', rejects_scan='{rej}_scan')"
         )
         inserted = _insert_raw(con, layout, relation, n, lineage, numbered=False)
         table = layout.source.table
         con.execute(f"update {table} set row_no = rowid - (select min(rowid) from {table} where load_id = {load_id}) "
                     f"+ {layout.header_row + 1} where load_id = {load_id}")
+        # a line's first error: errors of the whole line (one over DuckDB's line limit) have no column
         rejects = con.execute(
-            f"select line, arg_min(error_message, column_idx), trim(any_value(csv_line), e'\\r\\n') "
+            f"select line, arg_min(error_message, coalesce(column_idx, 0)), trim(any_value(csv_line), e'\\r\\n') "
             f"from {rej} group by line order by line"
         ).fetchall()
         if rejects:

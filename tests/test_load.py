@@ -124,3 +124,17 @@ def test_row_numbers_stay_file_lines_around_several_broken_lines(con, ingest, tm
         ("1", 2), ("3", 4), ("6", 7), ("8", 9)]
     assert rows(con, "select row_no, left(raw_line, 1) from quarantine order by row_no") == [
         (3, "2"), (5, "4"), (6, "5"), (8, "7")]
+
+
+def test_a_line_longer_than_duckdbs_limit_is_quarantined_and_its_neighbours_load(con, ingest, tmp_path):
+    # read_csv runs with DuckDB's own line limit (2 MB), which keeps its reading parallel: a longer
+    # line (no real control card has one) is kept in quarantine with its line and reason, not lost
+    f = tmp_path / "long.csv"
+    f.write_text("Рег. №;Дата регистрации;Исполнитель\n1;05.03.2025;Отдел образования\n"
+                 f"2;05.03.2025;{'я' * 1_100_000}\n3;05.03.2025;Отдел культуры\n", encoding="utf-8")
+    (s,) = ingest(f)
+    assert (s.rows_loaded, s.rows_quarantined) == (2, 1)
+    assert rows(con, "select reg_no, row_no from raw_edms order by row_no") == [("1", 2), ("3", 4)]
+    ((row_no, reason, line),) = rows(con, "select row_no, reason_ru, left(raw_line, 2) from quarantine")
+    assert (row_no, line) == (3, "2;")
+    assert reason.startswith("строка CSV повреждена: Maximum line size")
