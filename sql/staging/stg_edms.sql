@@ -6,6 +6,13 @@ with source as (
     inner join load_log as l using (load_id)
 ),
 
+-- the codes of the few distinct spellings of status, document kind and signer, worked out once per
+-- spelling and joined back: their regular expressions on every row cost ~0.45 s a million rows,
+-- the lookup ~0.03 s (a null spelling has its row too: joined with `is not distinct from`)
+statuses as (select s, status_code(s) as code from (select distinct status as s from raw_edms)),
+doc_kinds as (select s, doc_kind_code(s) as code from (select distinct doc_kind as s from raw_edms)),
+signers as (select s, is_acting(s) as acting from (select distinct signed_by as s from raw_edms)),
+
 final as (
     select
         load_id,
@@ -23,7 +30,7 @@ final as (
         has_time(received_at) as has_receipt_time,
         parse_ts(delivered_at) as delivered_at,
         clean(doc_kind) as doc_kind_raw,
-        doc_kind_code(doc_kind) as doc_kind,
+        doc_kinds.code as doc_kind,
         clean(correspondent) as correspondent,
         clean(out_no) as out_no,
         parse_date(out_date) as out_date,
@@ -37,7 +44,7 @@ final as (
         clean(department) as department,
         clean(executor_phone) as executor_phone,
         clean(signed_by) as signed_by,
-        is_acting(signed_by) as is_acting_signer,
+        signers.acting as is_acting_signer,
         clean(acting_order) as acting_order,
         is_urgent(urgency) as is_urgent,
         clean(restriction) as restriction,
@@ -50,13 +57,16 @@ final as (
         clean(executed_at) as executed_at_text,
         clean(execution_note) as execution_note,
         clean(status) as status_raw,
-        status_code(status) as status,
+        statuses.code as status,
         clean(controller) as controller,
         clean(answer_doc) as answer_doc,
         extra,
         key_hash,
         row_hash
     from source
+    left join statuses on statuses.s is not distinct from source.status
+    left join doc_kinds on doc_kinds.s is not distinct from source.doc_kind
+    left join signers on signers.s is not distinct from source.signed_by
 )
 
 select * from final;
