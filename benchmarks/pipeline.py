@@ -1,7 +1,9 @@
 """Benchmark: whole `tartip ingest` runs (issue 13's table), each beside DuckDB's bare read_csv of the same file.
 
 Every figure is a whole command in a fresh process (wall seconds, peak RSS of the process tree's
-largest process), measured in the same run as its read_csv reference:
+largest process), measured in the same run as its read_csv reference. Under a first load's row,
+`stages:` splits its seconds by the stage lines the command printed (model, rules, snapshot; the rest,
+loading the file and start-up, as load):
   day     a day's export (40 EDMS rows) on top of the loaded demo year, and the fresh year load;
           then five day's exports dropped one by one into a running `tartip watch` (its inbox):
           the seconds from the file's arrival to its snapshot published, median and range;
@@ -13,7 +15,10 @@ largest process), measured in the same run as its read_csv reference:
           cap and checked again under its whole one (the run's output says so), how many failed (a
           crash among them: then `tartip validate` once more, which runs under the whole cap).
 
-Usage: python benchmarks/pipeline.py [day region 1m national pressure] [--dir DIR]
+  floor   each table of the 1M-row database (from `1m`) copied into a new file: what writing the
+          tables alone costs, the floor under a 1M first load, beside read_csv of the same CSV.
+
+Usage: python benchmarks/pipeline.py [day region 1m national pressure floor] [--dir DIR]
 """
 
 from __future__ import annotations
@@ -38,8 +43,9 @@ ROOT = Path(__file__).resolve().parent.parent
 WRAP = r"""
 import json, resource, subprocess, sys, time
 t = time.perf_counter()
-p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+p = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 print(json.dumps({"seconds": time.perf_counter() - t, "rc": p.returncode, "stderr": p.stderr[-4000:],
+                  "stdout": p.stdout[-20000:],
                   "peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
 """
 
@@ -64,6 +70,31 @@ def measure(*cmd: str | Path) -> dict:
 def tartip(*args: str | Path) -> dict:
     """A whole `tartip` command."""
     return measure(sys.executable, "-m", "pipelines.cli", *args)
+
+
+# the seconds `tartip ingest` prints for each stage after the load: (stage, the start of its line)
+STAGE_LINES = (("model", "model: "), ("rules", "validation run #"), ("snapshot", "published load #"))
+
+
+def stages(r: dict) -> str:
+    """Where a whole ingest went, from the stage lines it printed: each stage's seconds, and the rest
+    of the command (loading the file, start-up) as `load`. A snapshot whose tables of the model were
+    written while the rules ran shows only its remainder."""
+    found = {}
+    for line in r.get("stdout", "").splitlines():
+        for name, start in STAGE_LINES:
+            if line.startswith(start) and line.rstrip().endswith(" s)"):
+                found[name] = found.get(name, 0.0) + float(line.rstrip()[:-3].rsplit("(", 1)[1])
+    if not found:
+        return ""
+    parts = [("load", r["seconds"] - sum(found.values()))] + [(n, found[n]) for n, _ in STAGE_LINES if n in found]
+    return "  stages: " + ", ".join(f"{n} {s:.1f}" for n, s in parts) + " s"
+
+
+def print_stages(r: dict) -> None:
+    """The line of stages(r) under a row of the table, when the command printed its stages."""
+    if line := stages(r):
+        print(line, flush=True)
 
 
 def read_csv(path: Path, work: Path, skip: int = 0) -> dict:
@@ -191,6 +222,7 @@ def bench_day(work: Path) -> None:
     copy = copy_base(work, "year", "year_day")
     r = tartip("ingest", day, "--db", copy)
     row("demo year: whole first load (6 files)", year)
+    print_stages(year)
     row("demo year + a day's export (40 rows): tartip ingest", r, ref)
     row("  bare read_csv of the day's file (reference)", ref)
     print(f"  day's export / fresh year load: {100 * r['seconds'] / year['seconds']:.0f} %")
@@ -209,6 +241,7 @@ def bench_region(work: Path) -> None:
     ref = read_csv(day, work)
     r = tartip("ingest", day, "--db", db)
     row("region (200k cards): whole first load", first, read_csv(src, work))
+    print_stages(first)
     row("region + a day's export (40 rows): tartip ingest", r, ref)
     row("  bare read_csv of the day's file (reference)", ref)
     bench_watch(work, "region", src, ";", 0, ref, "region")
@@ -235,6 +268,7 @@ def bench_1m(work: Path) -> None:
     ref = read_csv(out, work)
     r = tartip("ingest", out, "--db", fresh(work, "m1"))
     row("1M-row CSV: whole tartip ingest", r, ref)
+    print_stages(r)
     row("  bare read_csv (reference)", ref)
 
 
@@ -268,6 +302,45 @@ def bench_pressure(work: Path, runs: int = 10) -> None:
     print(f"pressure: {runs} runs, {retried} checked again under the whole cap, {failed} failed", flush=True)
 
 
+# copy each table of the database on argv[1] that holds over argv[3] rows into a new file (argv[2]),
+# one by one: DuckDB's own cost of writing it; prints `table rows columns seconds` per table
+COPY_TABLES = r"""
+import duckdb, os, sys, time
+con = duckdb.connect(sys.argv[1], read_only=True)
+con.execute("set enable_progress_bar = false")
+for t, n, c in con.execute("select table_name, estimated_size, column_count from duckdb_tables() "
+                           "where database_name = current_database() and estimated_size >= ? "
+                           "order by estimated_size desc", [int(sys.argv[3])]).fetchall():
+    if os.path.exists(sys.argv[2]):
+        os.unlink(sys.argv[2])
+    con.execute("attach ? as copy (read_only false)", [sys.argv[2]])
+    s = time.perf_counter()
+    con.execute(f'create table copy.t as select * from main."{t}"')
+    con.execute("detach copy")
+    print(t, n, c, time.perf_counter() - s, flush=True)
+os.unlink(sys.argv[2])
+"""
+
+
+def bench_floor(work: Path, rows: int = 100_000) -> None:
+    """What only writing a 1M first load's tables costs: each table of the 1M-row database (from `1m`)
+    with at least `rows` rows copied into a new file, one by one, beside read_csv of the same CSV. The
+    sum is a floor under the whole ingest (no typing, measuring, rules or snapshot), which is about
+    twice that, because the public snapshot writes most of them again."""
+    if not (work / "m1.duckdb").exists():
+        bench_1m(work)
+    ref = read_csv(work / "edms_1m.csv", work)
+    out = subprocess.run([sys.executable, "-c", COPY_TABLES, work / "m1.duckdb", work / "floor.duckdb", str(rows)],
+                         capture_output=True, text=True, check=True)
+    total = 0.0
+    for line in out.stdout.splitlines():
+        table, n, columns, seconds = line.split()
+        total += float(seconds)
+        print(f"  {table:30} {int(n):>10,} rows x {columns:>2}: written in {float(seconds):6.2f} s", flush=True)
+    print(f"{'writing the 1M database tables (sum)':58} {total:8.2f} {'':>9} {ref['seconds'] / total:9.2f}x")
+    row("  bare read_csv (reference)", ref)
+
+
 def bench_national(work: Path) -> None:
     """The national demo, first load."""
     src = national_csv(work)
@@ -275,6 +348,7 @@ def bench_national(work: Path) -> None:
     db = fresh(work, "national")
     r = tartip("ingest", src, "--db", db)
     row("national (10M cards): whole first tartip ingest", r, ref)
+    print_stages(r)
     row("  bare read_csv (reference)", ref)
     day = day_export(src, work / "national_day.csv", ";", 0)
     ref = read_csv(day, work)
@@ -286,14 +360,14 @@ def bench_national(work: Path) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("which", nargs="*", default=["day", "region", "1m"],
-                    choices=["day", "region", "1m", "national", "pressure"])
+                    choices=["day", "region", "1m", "national", "pressure", "floor"])
     ap.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "tartip-bench")
     args = ap.parse_args()
     args.dir.mkdir(parents=True, exist_ok=True)
     print(f"{'measure':58} {'seconds':>8} {'peak MB':>9} {'read_csv/x':>10}")
     for name in args.which:
         {"day": bench_day, "region": bench_region, "1m": bench_1m, "national": bench_national,
-         "pressure": bench_pressure}[name](args.dir)
+         "pressure": bench_pressure, "floor": bench_floor}[name](args.dir)
 
 
 if __name__ == "__main__":
