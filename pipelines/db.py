@@ -285,6 +285,11 @@ def init(con: duckdb.DuckDBPyConnection) -> None:
     """
     from pipelines import stages  # the digest is a row of pipeline_state, read and written as a stage's
 
+    if not one(con, "select count(*) from duckdb_databases() where database_name = ?", [PRIVATE])[0]:
+        # a connection not opened by connect(): its file's private file (in memory: one in memory)
+        path = one(con, "select path from duckdb_databases() where database_name = current_database()")[0]
+        con.execute(f"attach {literal(str(private_path(path)) if path else ':memory:')} as {PRIVATE}")
+        search_path(con)
     private, main = schema_sql()
     digest = hashlib.sha256("\0".join([duckdb.__version__, *private, *main]).encode()).hexdigest()[:16]
     if table_exists(con, "pipeline_state") and stages.state(con, "schema") == stages.State(0, digest) \
@@ -325,8 +330,12 @@ def raw_in_main(con: duckdb.DuckDBPyConnection) -> list[str]:
         f"and table_name in ({literal_list(names)})").fetchall()]
 
 
-# the main file's tables that a migration keeps (the validation history); the rest the model makes again
-KEPT_BY_MIGRATION = ("validation_runs", "violations", "suite_digests", "suite_checks")
+# the main file's tables that a migration keeps (the validation history and the stages' state); the
+# rest the model makes again
+KEPT_BY_MIGRATION = ("validation_runs", "violations", "suite_digests", "suite_checks", "pipeline_state")
+# the stages a migration sets back: the schema (both files), the model (its tables were not kept) and
+# the snapshots (copies of the new main file); the rules stand (the model is made from the same rows)
+REDONE_BY_MIGRATION = ("schema", "model", "publish")
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> None:
@@ -346,17 +355,25 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
         raise
     fresh = path.with_name(path.name + ".migrating")
     fresh.unlink(missing_ok=True)
+    home = one(con, "select current_database()")[0]
     con.execute(f"attach {literal(str(fresh))} as migrating")
     try:
+        con.execute("use migrating")  # the main file's tables as its SQL makes them (keys, defaults)
+        try:
+            for sql in schema_sql()[1]:
+                con.execute(sql)
+        finally:
+            con.execute(f"use {quote(home)}")
         con.execute("begin")
         for t in KEPT_BY_MIGRATION:
             if one(con, "select count(*) from duckdb_tables() where database_name = current_database() "
                         "and table_name = ?", [t])[0]:
-                con.execute(f"create table migrating.main.{t} as select * from main.{t}")
+                con.execute(f"insert into migrating.main.{t} by name select * from main.{t}")
+        con.execute("delete from migrating.main.pipeline_state "
+                    f"where stage in ({literal_list(REDONE_BY_MIGRATION)})")
         con.execute("commit")
     finally:
         con.execute("detach migrating")
-    home = one(con, "select current_database()")[0]
     con.execute(f"attach ':memory:' as migration_hold; use migration_hold; detach {quote(home)}")
     os.replace(fresh, path)
     Path(str(path) + ".wal").unlink(missing_ok=True)
