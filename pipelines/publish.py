@@ -108,15 +108,20 @@ def _swap(con: duckdb.DuckDBPyConnection, target: Path, sql: str, copy_main: boo
     otherwise it starts empty.
     """
     tmp = _tmp(target)
-    if copy_main:
+    main = db.one(con, "select path from duckdb_databases() where database_name = current_database()")[0]
+    copied = copy_main and bool(main)
+    if copied:
         con.execute("checkpoint")
-        main = db.one(con, "select path from duckdb_databases() where database_name = current_database()")[0]
         shutil.copyfile(main, tmp)
+    elif copy_main:  # a database in memory (tests): its tables and the marts' macros written instead
+        have = db.relations(con)
+        sql = "\n".join(f"create table pub.{t} as select * from main.{t};" for t in COPIED if have.get(t) == "table") \
+            + "\n" + macros_sql() + "\n" + sql
     con.execute(f"attach {db.literal(str(tmp))} as pub")
     try:
-        if copy_main:
+        if copied:
             sql = ";\n".join(r[0] for r in con.execute(_trim()).fetchall()) + ";\n" + sql
-        _write(con, sql, copy_main)
+        _write(con, sql, copied)
     finally:
         con.execute("detach pub")
     os.replace(tmp, target)

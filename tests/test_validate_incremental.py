@@ -22,7 +22,7 @@ from tests.test_crash import _copy, tartip
 def latest(db, without: tuple[str, ...] = ()) -> tuple[list[tuple], list[tuple]]:
     """The flags of the latest run (without its number, nor the columns `without`) and each rule's
     records checked and flags."""
-    con = duckdb.connect(str(db), read_only=True)
+    con = database.connect(db, read_only=True)
     try:
         flags = con.execute(f"select * exclude ({', '.join(('run_id', *without))}) from current_violations "
                             "order by all").fetchall()
@@ -80,7 +80,7 @@ def test_incremental_flags_and_counts_equal_a_full_run(incremental, tmp_path):
     assert got[0] == want[0]
     assert got[1] == want[1]
     # the day changed flags of both suites that are checked incrementally, not only kept them
-    con = duckdb.connect(str(db), read_only=True)
+    con = database.connect(db, read_only=True)
     try:
         last = con.execute("select max(run_id) from validation_runs").fetchone()[0]
         changed = con.execute(f"""
@@ -114,7 +114,7 @@ def test_an_executor_dropped_from_a_document_loses_its_flags(demo_db, tmp_path, 
     # a document exported again without its co-executors: the suites' flags of their rows (kept
     # for the records outside the new loads) must go, and their rows no longer count as checked
     # (suite_checks), flagged or not, exactly as in a full run
-    con = duckdb.connect(str(demo_db), read_only=True)
+    con = database.connect(demo_db, read_only=True)
     try:
         regs = {r[0] for r in con.execute(f"""
             with flags as (select distinct record_id from current_violations where kind <> 'deadline')
@@ -297,7 +297,7 @@ def test_a_public_snapshot_holds_the_marts_macros_and_none_the_main_file_kept(in
 
 def test_a_suites_digest_counts_its_checks_in_the_same_pass(incremental):
     db, _ = incremental
-    con = duckdb.connect(str(db), read_only=True)
+    con = database.connect(db, read_only=True)
     try:
         for path in expectations.suite_files():
             doc = expectations.load_suite(path)
@@ -314,7 +314,7 @@ def test_a_suites_digest_counts_its_checks_in_the_same_pass(incremental):
 
 def table(db: Path, sql: str) -> list[tuple]:
     """The rows of a query on a database file, sorted."""
-    con = duckdb.connect(str(db), read_only=True)
+    con = database.connect(db, read_only=True)
     try:
         return sorted(con.execute(sql).fetchall(), key=repr)
     finally:

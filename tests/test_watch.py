@@ -46,7 +46,7 @@ def snapshot_load(db: Path) -> int | None:
 
 def loaded_files(db: Path) -> list[str]:
     """The file names of the loads, in order."""
-    with duckdb.connect(str(db), read_only=True) as c:
+    with tartip_db.connect(db, read_only=True) as c:
         return [r[0] for r in c.execute("select file_name from load_log where status = 'loaded' order by load_id")
                 .fetchall()]
 
