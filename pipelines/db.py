@@ -348,7 +348,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
     con.begin()
     try:
         for t in moved:
-            con.execute(f"create table {PRIVATE}.main.{t} as select * from main.{t}")
+            con.execute(f"create or replace table {PRIVATE}.main.{t} as select * from main.{t}")
         con.commit()
     except BaseException:
         con.rollback()
