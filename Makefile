@@ -56,4 +56,4 @@ bench: install   ## benchmarks (national scale: needs ~3 GB of disk and some min
 	$(PY) benchmarks/validate.py
 
 clean:
-	rm -rf $(VENV) $(DB) $(DEMO) .pytest_cache
+	rm -rf $(VENV) $(DB) $(DB:.duckdb=).*duckdb* $(DEMO) .pytest_cache

@@ -129,9 +129,8 @@ def day_export(src: Path, out: Path, delimiter: str, title_lines: int, rows: int
 def fresh(work: Path, name: str) -> Path:
     """A database path with no files behind it yet."""
     db = work / f"{name}.duckdb"
-    for f in (db, db.with_name(f"{name}.duckdb.wal"), db.with_name(f"{name}.public.duckdb"),
-              db.with_name(f"{name}.restricted.duckdb")):
-        f.unlink(missing_ok=True)
+    for f in work.glob(f"{name}.*duckdb*"):  # both files, their logs, both snapshots
+        f.unlink()
     shutil.rmtree(work / f"{name}_docs", ignore_errors=True)
     return db
 
@@ -302,20 +301,21 @@ def bench_pressure(work: Path, runs: int = 10) -> None:
     print(f"pressure: {runs} runs, {retried} checked again under the whole cap, {failed} failed", flush=True)
 
 
-# copy each table of the database on argv[1] with at least argv[3] rows into a new file (argv[2]),
-# one by one: DuckDB's own cost of writing it; prints `table rows columns seconds` per table
+# copy each table of the database on argv[1] (both its files) with at least argv[3] rows into a new
+# file (argv[2]), one by one: DuckDB's own cost of writing it; prints `table rows columns seconds`
 COPY_TABLES = r"""
 import duckdb, os, sys, time
-con = duckdb.connect(sys.argv[1], read_only=True)
+from pipelines import db
+con = db.connect(sys.argv[1], read_only=True)
 con.execute("set enable_progress_bar = false")
-for t, n, c in con.execute("select table_name, estimated_size, column_count from duckdb_tables() "
-                           "where database_name = current_database() and estimated_size >= ? "
-                           "order by estimated_size desc", [int(sys.argv[3])]).fetchall():
+for d, t, n, c in con.execute("select database_name, table_name, estimated_size, column_count from duckdb_tables() "
+                              "where database_name in (current_database(), 'private') and estimated_size >= ? "
+                              "order by estimated_size desc", [int(sys.argv[3])]).fetchall():
     if os.path.exists(sys.argv[2]):
         os.unlink(sys.argv[2])
     con.execute("attach ? as copy (read_only false)", [sys.argv[2]])
     s = time.perf_counter()
-    con.execute(f'create table copy.t as select * from main."{t}"')
+    con.execute(f'create table copy.t as select * from "{d}".main."{t}"')
     con.execute("detach copy")
     print(t, n, c, time.perf_counter() - s, flush=True)
 os.unlink(sys.argv[2])
@@ -325,13 +325,13 @@ os.unlink(sys.argv[2])
 def bench_floor(work: Path, rows: int = 100_000) -> None:
     """What only writing a 1M first load's tables costs: each table of the 1M-row database (from `1m`)
     with at least `rows` rows copied into a new file, one by one, beside read_csv of the same CSV. The
-    sum is a floor under the whole ingest (no typing, measuring, rules or snapshot); the ingest writes
-    most of these tables twice (the public snapshot holds them again)."""
+    sum is a floor under the whole ingest (no typing, measuring, rules or snapshot: the public
+    snapshot is a copy of the main file)."""
     if not (work / "m1.duckdb").exists():
         bench_1m(work)
     ref = read_csv(work / "edms_1m.csv", work)
     out = subprocess.run([sys.executable, "-c", COPY_TABLES, work / "m1.duckdb", work / "floor.duckdb", str(rows)],
-                         capture_output=True, text=True)
+                         capture_output=True, text=True, cwd=ROOT)
     if out.returncode:
         sys.exit(f"copying the tables of {work / 'm1.duckdb'} failed: {out.stderr[-2000:]}")
     total = 0.0

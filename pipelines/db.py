@@ -25,10 +25,30 @@ LINEAGE = (
 )
 
 
+# The database is two files. The private file (tartip.private.duckdb, attached as `private`) holds
+# what the load stage writes: the raw rows as read (ДСП texts, citizens' personal data), the load
+# log and the quarantine, with the macros and staging views over them. The main file (tartip.duckdb)
+# holds what the later stages make from them, with ДСП texts and citizens' data masked, so that the
+# public snapshot is a copy of it (publish). A transaction writes one file only: each stage's state
+# lives in the file it writes. Unqualified names find either file (search_path).
+PRIVATE = "private"
+# the raw SQL files whose tables live in the private file (the others, the later stages' state, in main)
+PRIVATE_SQL = ("load_log.sql", "quarantine.sql")
+
+
+def private_path(db_path: Path | str) -> Path:
+    """The private file beside a database: tartip.duckdb -> tartip.private.duckdb."""
+    p = Path(db_path)
+    return p.with_name(p.stem + ".private.duckdb")
+
+
 def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the database file (read-only connections never block each other)."""
+    """Open the database file with its private file (read-only connections never block each other)."""
     if read_only:
-        return duckdb.connect(str(path), read_only=True)
+        con = duckdb.connect(str(path), read_only=True)
+        if private_path(path).exists():
+            _attach_private(con, path, read_only=True)
+        return con
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     # a cap under 4 GiB for a national-scale run (10M cards), GX's frames beside it (2 GB ran the
     # marts out of memory at that scale):
@@ -36,8 +56,20 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
     limit = os.environ.get("TARTIP_MEMORY_LIMIT", "3GB")
     con = duckdb.connect(str(path), config={"memory_limit": limit})
     _remember_limit(con, limit)
+    _attach_private(con, path)
     pace_vacuum(con)
     return con
+
+
+def _attach_private(con: duckdb.DuckDBPyConnection, path: Path | str, read_only: bool = False) -> None:
+    """Attach the private file as `private` and let unqualified names find its tables after main's."""
+    con.execute(f"attach {literal(str(private_path(path)))} as {PRIVATE}" + (" (read_only)" if read_only else ""))
+    search_path(con)
+
+
+def search_path(con: duckdb.DuckDBPyConnection) -> None:
+    """Unqualified names: the temporary schema, main, then the private file (a cursor sets it again)."""
+    con.execute(f"set search_path = 'main,{PRIVATE}.main'")
 
 
 # the memory cap last set on each connection, as written, with how DuckDB shows it: current_setting
@@ -231,14 +263,17 @@ def raw_ddl(src: Source) -> str:
     return f"create table if not exists {src.table} (\n    " + ",\n    ".join(cols) + "\n)"
 
 
-def schema_sql() -> list[str]:
-    """The statements init runs, in order: macros, raw tables, bookkeeping tables, staging views."""
+def schema_sql() -> tuple[list[str], list[str]]:
+    """The statements init runs, in order: (the private file's: macros, raw tables, load log,
+    quarantine, staging views; main's: the later stages' bookkeeping and validation tables)."""
     def read(path: Path) -> str:
         return path.read_text(encoding="utf-8")
 
+    raw = sorted((SQL / "raw").glob("*.sql"))
     return ([read(SQL / "base" / "macros.sql")] + [raw_ddl(src) for src in all_sources()]
-            + [read(p) for p in sorted((SQL / "raw").glob("*.sql"))]
-            + [read(p) for p in sorted((SQL / "staging").glob("*.sql"))])
+            + [read(p) for p in raw if p.name in PRIVATE_SQL]
+            + [read(p) for p in sorted((SQL / "staging").glob("*.sql"))],
+            [read(p) for p in raw if p.name not in PRIVATE_SQL])
 
 
 def init(con: duckdb.DuckDBPyConnection) -> None:
@@ -250,13 +285,100 @@ def init(con: duckdb.DuckDBPyConnection) -> None:
     """
     from pipelines import stages  # the digest is a row of pipeline_state, read and written as a stage's
 
-    statements = schema_sql()
-    digest = hashlib.sha256("\0".join([duckdb.__version__, *statements]).encode()).hexdigest()[:16]
-    if table_exists(con, "pipeline_state") and stages.state(con, "schema") == stages.State(0, digest):
+    if not one(con, "select count(*) from duckdb_databases() where database_name = ?", [PRIVATE])[0]:
+        # a connection not opened by connect(): its file's private file (in memory: one in memory)
+        path = one(con, "select path from duckdb_databases() where database_name = current_database()")[0]
+        con.execute(f"attach {literal(str(private_path(path)) if path else ':memory:')} as {PRIVATE}")
+        search_path(con)
+    private, main = schema_sql()
+    digest = hashlib.sha256("\0".join([duckdb.__version__, *private, *main]).encode()).hexdigest()[:16]
+    if table_exists(con, "pipeline_state") and stages.state(con, "schema") == stages.State(0, digest) \
+            and in_private(con, "load_log"):
         return
-    for sql in statements:
+    if any(raw_in_main(con)):
+        migrate(con)
+    home = one(con, "select current_database()")[0]
+    con.execute(f"use {PRIVATE}")  # the private file's statements create their objects there
+    try:
+        for sql in private:
+            con.execute(sql)
+    finally:
+        con.execute(f"use {quote(home)}")
+        search_path(con)
+    for sql in main:
         con.execute(sql)
     stages.mark(con, "schema", stages.State(0, digest))
+
+
+def in_private(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the private file holds a table of that name."""
+    return bool(one(con, "select count(*) from duckdb_tables() where database_name = ? and table_name = ?",
+                    [PRIVATE, name])[0])
+
+
+# what the load stage writes: the tables of the private file
+def private_tables() -> tuple[str, ...]:
+    """The private file's tables: every source's raw table, the load log and the quarantine."""
+    return (*(src.table for src in all_sources()), "load_log", "quarantine")
+
+
+def raw_in_main(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The private file's tables still in the main file (a database made before the private file)."""
+    names = private_tables()
+    return [t for t, in con.execute(
+        "select table_name from duckdb_tables() where database_name = current_database() and schema_name = 'main' "
+        f"and table_name in ({literal_list(names)})").fetchall()]
+
+
+# the main file's tables that a migration keeps (the validation history and the stages' state); the
+# rest the model makes again
+KEPT_BY_MIGRATION = ("validation_runs", "violations", "suite_digests", "suite_checks", "pipeline_state")
+# the stages a migration sets back: the schema (both files), the model (its tables were not kept) and
+# the snapshots (copies of the new main file); the rules stand (the model is made from the same rows)
+REDONE_BY_MIGRATION = ("schema", "model", "publish")
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> None:
+    """Move a database made before the private file to the two files: the raw rows, load log and
+    quarantine into the private file; the main file written anew with the validation history only
+    (its old blocks held unmasked texts, and the public snapshot is a copy of it). The model is
+    built again at the next catch-up (its state goes with the rest)."""
+    path = Path(one(con, "select path from duckdb_databases() where database_name = current_database()")[0])
+    moved = raw_in_main(con)
+    con.begin()
+    try:
+        for t in moved:
+            con.execute(f"create or replace table {PRIVATE}.main.{t} as select * from main.{t}")
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    fresh = path.with_name(path.name + ".migrating")
+    fresh.unlink(missing_ok=True)
+    home = one(con, "select current_database()")[0]
+    con.execute(f"attach {literal(str(fresh))} as migrating")
+    try:
+        con.execute("use migrating")  # the main file's tables as its SQL makes them (keys, defaults)
+        try:
+            for sql in schema_sql()[1]:
+                con.execute(sql)
+        finally:
+            con.execute(f"use {quote(home)}")
+        con.execute("begin")
+        for t in KEPT_BY_MIGRATION:
+            if one(con, "select count(*) from duckdb_tables() where database_name = current_database() "
+                        "and table_name = ?", [t])[0]:
+                con.execute(f"insert into migrating.main.{t} by name select * from main.{t}")
+        con.execute("delete from migrating.main.pipeline_state "
+                    f"where stage in ({literal_list(REDONE_BY_MIGRATION)})")
+        con.execute("commit")
+    finally:
+        con.execute("detach migrating")
+    con.execute(f"attach ':memory:' as migration_hold; use migration_hold; detach {quote(home)}")
+    os.replace(fresh, path)
+    Path(str(path) + ".wal").unlink(missing_ok=True)
+    con.execute(f"attach {literal(str(path))} as {quote(home)}; use {quote(home)}; detach migration_hold")
+    search_path(con)
 
 
 # A database's tables and views from DuckDB's own catalog functions: information_schema's views over

@@ -11,6 +11,7 @@ import holidays
 import pandas as pd
 
 from pipelines import calendar, db, org, schema, settings
+from pipelines.db import PRIVATE
 from pipelines.paths import CALENDAR_OVERRIDES, DATA, EXPECTATIONS, HOLIDAY_NAMES, SQL
 
 LABELS = DATA / "labels.toml"
@@ -199,21 +200,21 @@ def _core_scoped(con: duckdb.DuckDBPyConnection, after: int) -> None:
     new load (thousands of rows) is rebuilt whole, the tables of the others are not touched.
     """
     main = _main_schema(con)
-    fresh = fresh_kinds(con, main, after)
+    fresh = fresh_kinds(con, after)
     registers = task_sources_sql(fresh)
     con.execute(f"create or replace temp table affected as "
-                f"select distinct key_hash from {main}.raw_edms where load_id > {int(after)}")
+                f"select distinct key_hash from {PRIVATE}.raw_edms where load_id > {int(after)}")
     con.execute(f"create or replace temp table old_ids as select document_id from {main}.documents "
                 f"where key_hash in (select key_hash from affected)")
     shadows = ["raw_edms", *(f"raw_{kind}" for kind in _REGISTERS if kind not in fresh)]
-    con.execute(f"create temp table raw_edms as select * from {main}.raw_edms "
+    con.execute(f"create temp table raw_edms as select * from {PRIVATE}.raw_edms "
                 f"where key_hash in (select key_hash from affected)")
     for raw in shadows[1:]:
-        con.execute(f"create temp table {raw} as select * from {main}.{raw} limit 0")
+        con.execute(f"create temp table {raw} as select * from {PRIVATE}.{raw} limit 0")
     # each shadowed raw table typed once, shadowing its staging view in turn: binding a staging
     # view (every column through its parsing macros) cost more than the few rows it gives, and the
     # core tables and the data date read them several times; build() drops them after the marts
-    con.execute(f"create temp table stg_edms as select * from {main}.stg_edms")
+    con.execute(f"create temp table stg_edms as select * from {PRIVATE}.stg_edms")
     for raw in shadows[1:]:  # empty: made from the view's columns, not by binding it
         con.execute(f"create temp table {_staged(raw)} ({_columns_ddl(con, _staged(raw))})")
     built = []
@@ -238,9 +239,9 @@ def _core_scoped(con: duckdb.DuckDBPyConnection, after: int) -> None:
             con.execute(f"drop table if exists temp.{table}")
 
 
-def fresh_kinds(con: duckdb.DuckDBPyConnection, main: str, after: int) -> set[str]:
+def fresh_kinds(con: duckdb.DuckDBPyConnection, after: int) -> set[str]:
     """The kinds of export (edms, protocols, …) loaded after load `after`."""
-    return {r[0] for r in con.execute(f"select distinct kind from {main}.load_log "
+    return {r[0] for r in con.execute(f"select distinct kind from {PRIVATE}.load_log "
                                       f"where status = 'loaded' and load_id > {int(after)}").fetchall()}
 
 
@@ -256,10 +257,10 @@ def task_sources_sql(kinds: set[str]) -> str:
 
 
 def _columns_ddl(con: duckdb.DuckDBPyConnection, relation: str) -> str:
-    """The column definitions of a table or view of the main schema, for CREATE TABLE."""
+    """The column definitions of a table or view of the private file, for CREATE TABLE."""
     return ", ".join(f"{db.quote(name)} {kind}" for name, kind in con.execute(
-        "select column_name, data_type from duckdb_columns() where database_name = current_database() "
-        "and schema_name = 'main' and table_name = ? order by column_index", [relation]).fetchall())
+        "select column_name, data_type from duckdb_columns() where database_name = ? "
+        "and schema_name = 'main' and table_name = ? order by column_index", [db.PRIVATE, relation]).fetchall())
 
 
 def _refill(con: duckdb.DuckDBPyConnection, name: str, select: str) -> None:
@@ -327,7 +328,7 @@ def _mart_tasks_scoped(con: duckdb.DuckDBPyConnection, since: int, old_date) -> 
     new_date = db.one(con, f"select as_of from {main}.data_as_of")[0]
     d1, d2 = f"date '{old_date}'", f"date '{new_date}'"
     if old_date == new_date:
-        con.execute(_REDO_SAME_DATE.format(main=main, registers=task_sources_sql(fresh_kinds(con, main, since))))
+        con.execute(_REDO_SAME_DATE.format(main=main, registers=task_sources_sql(fresh_kinds(con, since))))
     else:
         con.execute(_REDO_TASKS.format(main=main, d1=d1, d2=d2))
     redo = "task_id in (select task_id from temp.redo_tasks)"

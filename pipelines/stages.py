@@ -138,7 +138,6 @@ def catch_up(con: duckdb.DuckDBPyConnection, db_path: Path, org_file: Path, dire
 
     v_want = State(m.load_id, f"model:{m.load_id}/{m.inputs} rules:{validation.fingerprint()}")
     v_have = state(con, "validate")
-    early = None
     if validate and (full or v_have != v_want):
         # the suites re-check only the documents loaded since the last run when nothing else
         # changed (model code, directory, rules, settings); Data Docs come with full runs
@@ -146,16 +145,9 @@ def catch_up(con: duckdb.DuckDBPyConnection, db_path: Path, org_file: Path, dire
             v_have.inputs.split("/", 1)[-1] == v_want.inputs.split("/", 1)[-1] else None
         started = time.perf_counter()
         progress.stage("validate: rules of the regulation")
-        # a first snapshot is written whole: its tables of the model are written meanwhile
-        early = publish.Early.start(con, db_path) if not publish.public_path(db_path).exists() else None
-        try:
-            run_id, results, docs = validation.run(
-                con, docs_root=validation.docs_root_for(db_path) if since is None else None, done=v_want,
-                progress=progress, since=since)
-        except BaseException:
-            if early is not None:
-                early.cancel()
-            raise
+        run_id, results, docs = validation.run(
+            con, docs_root=validation.docs_root_for(db_path) if since is None else None, done=v_want,
+            progress=progress, since=since)
         echo(f"validation run #{run_id}: "
              f"{sum(r.violations for r in results if r.rule.severity == 'error'):,} errors, "
              f"{sum(r.violations for r in results if r.rule.severity == 'warning'):,} warnings"
@@ -169,9 +161,8 @@ def catch_up(con: duckdb.DuckDBPyConnection, db_path: Path, org_file: Path, dire
     if full or missing or state(con, "publish") != p_want:
         started = time.perf_counter()
         progress.stage("publish: snapshot for the dashboard")
-        public, _ = publish.publish(con, db_path, done=p_want, early=early)
+        public, _ = publish.publish(con, db_path, done=p_want)
         echo(f"published load #{m.load_id} for the dashboard and analysts: {public} "
-             + ("(its tables of the model written while the rules ran) " if early is not None else "")
-             + f"({time.perf_counter() - started:.1f} s)")
+             f"({time.perf_counter() - started:.1f} s)")
         ran.append("publish")
     return ran

@@ -103,8 +103,8 @@ def _ingest(files: list[Path], db_path: Path, org_file: Path, echo: Callable[...
 
 
 def tidy(db_path: Path, echo: Callable[..., None] = click.echo) -> list[str]:
-    """Rewrite the tables of the database (db.compact) and the public snapshot (publish.held_back) that
-    loads left with deleted rows; return what was rewritten. Busy when another process holds the
+    """Rewrite the tables of the database (db.compact) that loads left with deleted rows, and copy them
+    to the public snapshot again; return what was rewritten. Busy when another process holds the
     database.
 
     Each day's load replaces the rows of the tasks it measures again; DuckDB keeps the old ones in
@@ -118,9 +118,10 @@ def tidy(db_path: Path, echo: Callable[..., None] = click.echo) -> list[str]:
     try:
         done = db.compact(con)
         published, model = stages.state(con, "publish"), stages.state(con, "model")
-        # the snapshot is written again only as it is (the stages up to date), never ahead of them
-        if published and model and published.load_id == model.load_id and publish.held_back(con, db_path):
-            publish.publish(con, db_path, fresh=True)
+        # the public snapshot is a copy of the main file: copied again once its tables are compact (only
+        # as it is, the stages up to date, never ahead of them)
+        if done and published and model and published.load_id == model.load_id:
+            publish.publish(con, db_path)
             done.append(publish.public_path(db_path).name)
     finally:
         con.close()

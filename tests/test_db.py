@@ -120,8 +120,8 @@ def test_init_runs_again_only_when_its_sql_changed(tmp_path, monkeypatch):
         con.execute("drop view stg_edms")  # a sign that a second init did not run
         db.init(con)
         assert "stg_edms" not in _views(con)
-        statements = db.schema_sql()
-        monkeypatch.setattr(db, "schema_sql", lambda: statements[:-1] + [statements[-1] + "\n-- changed"])
+        private, main = db.schema_sql()
+        monkeypatch.setattr(db, "schema_sql", lambda: (private[:-1] + [private[-1] + "\n-- changed"], main))
         db.init(con)  # the SQL changed: every statement runs again
         assert "stg_edms" in _views(con)
         con.execute("drop view stg_edms")

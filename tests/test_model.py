@@ -334,6 +334,7 @@ WIDE_STEPS = {
 def test_the_wide_steps_of_the_task_assignments_and_the_tasks_mart_are_never_stored(demo_db, tmp_path):
     copy = tmp_path / "plan.duckdb"
     shutil.copy(demo_db, copy)
+    shutil.copy(db.private_path(demo_db), db.private_path(copy))
     con = db.connect(copy)
     try:
         con.begin()

@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from pipelines import db as database
 from pipelines import ingest, paths, publish, settings
 from pipelines.validate import catalogue, expectations
 from pipelines.validate import run as validation
@@ -21,7 +22,7 @@ from tests.test_crash import _copy, tartip
 def latest(db, without: tuple[str, ...] = ()) -> tuple[list[tuple], list[tuple]]:
     """The flags of the latest run (without its number, nor the columns `without`) and each rule's
     records checked and flags."""
-    con = duckdb.connect(str(db), read_only=True)
+    con = database.connect(db, read_only=True)
     try:
         flags = con.execute(f"select * exclude ({', '.join(('run_id', *without))}) from current_violations "
                             "order by all").fetchall()
@@ -79,7 +80,7 @@ def test_incremental_flags_and_counts_equal_a_full_run(incremental, tmp_path):
     assert got[0] == want[0]
     assert got[1] == want[1]
     # the day changed flags of both suites that are checked incrementally, not only kept them
-    con = duckdb.connect(str(db), read_only=True)
+    con = database.connect(db, read_only=True)
     try:
         last = con.execute("select max(run_id) from validation_runs").fetchone()[0]
         changed = con.execute(f"""
@@ -113,7 +114,7 @@ def test_an_executor_dropped_from_a_document_loses_its_flags(demo_db, tmp_path, 
     # a document exported again without its co-executors: the suites' flags of their rows (kept
     # for the records outside the new loads) must go, and their rows no longer count as checked
     # (suite_checks), flagged or not, exactly as in a full run
-    con = duckdb.connect(str(demo_db), read_only=True)
+    con = database.connect(demo_db, read_only=True)
     try:
         regs = {r[0] for r in con.execute(f"""
             with flags as (select distinct record_id from current_violations where kind <> 'deadline')
@@ -177,7 +178,7 @@ REGISTERS = ("appeals", "materials", "meetings", "protocols")
 
 def test_a_suite_whose_frame_did_not_change_keeps_its_results(incremental, tmp_path):
     db, _ = incremental
-    con = duckdb.connect(str(_copy(db, tmp_path)))
+    con = database.connect(_copy(db, tmp_path))
     try:
         since = con.execute("select load_id from pipeline_state where stage = 'validate'").fetchone()[0]
         before = con.execute("select rule_id, records_checked, violations from validation_runs "
@@ -204,7 +205,7 @@ def test_only_the_latest_runs_keep_their_flags(incremental, tmp_path, monkeypatc
     copy = _copy(db, tmp_path)
     read = settings.load
     monkeypatch.setattr(settings, "load", lambda *a: {**read(*a), "validation": {"keep_flag_runs": 2}})
-    con = duckdb.connect(str(copy))
+    con = database.connect(copy)
     try:
         for _ in range(3):
             last, results, _ = validation.run(con)
@@ -243,7 +244,7 @@ def test_a_snapshot_made_before_flags_held_spans_gets_them_whole(incremental, tm
         pub.execute("delete from violations where rowid % 2 = 0")
     finally:
         pub.close()
-    con = duckdb.connect(str(copy))
+    con = database.connect(copy)
     try:
         validation.run(con)
         main = con.execute("select * from violations").fetchall()
@@ -264,7 +265,7 @@ def test_a_snapshot_of_another_shape_is_written_whole(incremental, tmp_path):
         pub.execute("drop macro table tasks_as_of")
     finally:
         pub.close()
-    con = duckdb.connect(str(copy))
+    con = database.connect(copy)
     try:
         publish.publish(con, copy)
         main = con.execute("select * from load_log").fetchall()
@@ -275,47 +276,28 @@ def test_a_snapshot_of_another_shape_is_written_whole(incremental, tmp_path):
                  "where function_name = 'tasks_as_of'") == [(1,)]
 
 
-def test_a_snapshot_written_with_other_macros_gets_them_again_in_place(incremental, tmp_path, monkeypatch):
+def test_a_public_snapshot_holds_the_marts_macros_and_none_the_main_file_kept(incremental, tmp_path):
+    """The snapshot is a copy of the main file: the marts' macros come with it as the last whole build
+    made them; a macro the marts' SQL no longer makes (left in the file by older code) does not."""
     db, _ = incremental
     copy = _copy(db, tmp_path)
+    con = database.connect(copy)
+    try:
+        con.execute("create macro gone_measure(x) as x + 1")
+        publish.publish(con, copy)
+    finally:
+        con.close()
     public = publish.public_path(copy)
-    pub = duckdb.connect(str(public))
-    try:  # as another version of the measure wrote it: other definitions, a macro it did not have
-        pub.execute("drop macro table tasks_as_of")
-        pub.execute("update snapshot_info set definitions = 'other'")
-    finally:
-        pub.close()
-    writes = []
-    write = publish._write
-    monkeypatch.setattr(publish, "_write", lambda con, sql, update: writes.append(update) or write(con, sql, update))
-    con = duckdb.connect(str(copy))
-    try:
-        publish.publish(con, copy)
-    finally:
-        con.close()
-    assert writes == [True, True]  # both snapshots updated in place, not written whole
-    assert table(public, "select count(*) from duckdb_functions() where function_name = 'tasks_as_of'") == [(1,)]
-    assert table(public, "select definitions from snapshot_info") == \
-        [(publish.definitions(publish.public_sql() + publish.macros_sql()),)]
-    # a snapshot of code that did not record its definitions is written whole, and then does
-    pub = duckdb.connect(str(public))
-    try:
-        pub.execute("alter table snapshot_info drop column definitions")
-    finally:
-        pub.close()
-    writes.clear()
-    con = duckdb.connect(str(copy))
-    try:
-        publish.publish(con, copy)
-    finally:
-        con.close()
-    assert writes[:2] == [True, False]  # the update refused (snapshot_info of another shape), then whole
-    assert table(public, "select count(*) from snapshot_info where definitions is not null") == [(1,)]
+    made = table(public, "select distinct function_name from duckdb_functions() "
+                         "where database_name = current_database() and function_type in ('macro', 'table_macro')")
+    assert sorted(made) == sorted((m,) for m in set(publish.marts_macros()))
+    assert table(public, "select count(*) from tasks_as_of((select as_of from data_as_of))") == \
+        table(copy, "select count(*) from tasks_as_of((select as_of from data_as_of))")
 
 
 def test_a_suites_digest_counts_its_checks_in_the_same_pass(incremental):
     db, _ = incremental
-    con = duckdb.connect(str(db), read_only=True)
+    con = database.connect(db, read_only=True)
     try:
         for path in expectations.suite_files():
             doc = expectations.load_suite(path)
@@ -332,7 +314,7 @@ def test_a_suites_digest_counts_its_checks_in_the_same_pass(incremental):
 
 def table(db: Path, sql: str) -> list[tuple]:
     """The rows of a query on a database file, sorted."""
-    con = duckdb.connect(str(db), read_only=True)
+    con = database.connect(db, read_only=True)
     try:
         return sorted(con.execute(sql).fetchall(), key=repr)
     finally:
@@ -484,7 +466,7 @@ def test_a_suite_without_stored_checks_counts_its_whole_frame_once(demo_db, tmp_
     # suite_checks empty for the suites (a database made before it): the day's run must count every
     # record of the frame, not only those of its scope
     db = _copy(demo_db, tmp_path)
-    con = duckdb.connect(str(db))
+    con = database.connect(db)
     con.execute("delete from suite_checks")
     con.close()
     day = day_export(next((demo_db.parent / "demo").glob("edms_2025_update_*.csv")), tmp_path / "day.csv")
@@ -544,7 +526,7 @@ def test_the_tables_a_deadline_rule_reads_do_not_depend_on_the_date():
 
 def _scoped_task_ids(db: Path, since: int) -> list[str]:
     """The task assignments the tasks suite re-checks in an incremental run after load `since`."""
-    con = duckdb.connect(str(db))
+    con = database.connect(db)
     try:
         validation._scope(con, since)
         doc = expectations.load_suite(expectations.SUITES / "tasks.json")

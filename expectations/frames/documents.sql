@@ -21,15 +21,15 @@ select
     d.doc_kind = 'outgoing'
         and coalesce(regexp_matches(lower(d.correspondent),
             'аппарат\S* аким\S* [^,;]*област|облыс\S* әкімі\S* аппарат|облыс әкімдігі|акимат\S* [^,;]*област'), false)
-        and coalesce(regexp_matches(lower(coalesce(d.summary, '') || ' ' || coalesce(d.resolution, '')),
+        and coalesce(regexp_matches(lower(coalesce(if(d.is_restricted, x.summary, d.summary), '') || ' ' || coalesce(if(d.is_restricted, x.resolution, d.resolution), '')),
             'поручени|тапсырма|исполнени|орындал|контрол|бақылау'), false) as is_report_to_region,
-    coalesce(regexp_matches(lower(coalesce(d.summary, '') || ' ' || coalesce(d.resolution, '')),
+    coalesce(regexp_matches(lower(coalesce(if(d.is_restricted, x.summary, d.summary), '') || ' ' || coalesce(if(d.is_restricted, x.resolution, d.resolution), '')),
         'снят[^ ]* с контрол|бақылаудан алу|информационн[^ ]* режим|ақпараттық режим|'
         || 'среднесрочн|долгосрочн|орта мерзімді|ұзақ мерзімді|продлен|продлит|ұзарту'), false)
         as has_region_request,
     -- R-9.20: an outgoing letter that answers («ответ на», «жауап», «на ваш №») cites the incoming one
     d.doc_kind = 'outgoing'
-        and coalesce(regexp_matches(lower(coalesce(d.summary, '') || ' ' || coalesce(d.resolution, '')),
+        and coalesce(regexp_matches(lower(coalesce(if(d.is_restricted, x.summary, d.summary), '') || ' ' || coalesce(if(d.is_restricted, x.resolution, d.resolution), '')),
             '(^|\s)ответ|на ваш|на запрос|жауап|сұрау салуға'), false) as is_answer,
     d.request_ref is not null as has_request_ref,
     coalesce(d.request_ref, '—') as request_ref,
@@ -39,3 +39,5 @@ select
         as dates_text
 from documents as d
 left join task_assignments as t on t.task_id = d.document_id and t.executor_seq = 1
+-- a ДСП document's texts, masked in `documents`, from the private file
+left join document_texts as x on x.document_id = d.document_id

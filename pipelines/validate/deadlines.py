@@ -85,7 +85,7 @@ def standing(con: duckdb.DuckDBPyConnection, rules: list[Rule], as_of: dt.date, 
     if since is None or prev_run is None or tasks != "mart_tasks" or \
             db.one(con, "select max(as_of) from validation_runs where run_id = ?", [prev_run])[0] != as_of:
         return {}
-    fresh = model.fresh_kinds(con, "main", since)
+    fresh = model.fresh_kinds(con, since)
     changed_by = {**model.CHANGED_BY, "mart_tasks": model.TASKS_CHANGED_BY}  # the date is the same
     before = {r[0]: (r[1], r[2]) for r in con.execute(
         "select rule_id, records_checked, violations from validation_runs where run_id = ?", [prev_run]).fetchall()}

@@ -70,7 +70,7 @@ def _scope(con: duckdb.DuckDBPyConnection, since: int) -> None:
         select document_id from documents
         where key_hash in (select key_hash from raw_edms where load_id > {int(since)})
     """)
-    sources = model.task_sources(model.fresh_kinds(con, "main", since))
+    sources = model.task_sources(model.fresh_kinds(con, since))
     con.execute("create or replace temp table scope_sources (source varchar)")
     if sources:
         con.executemany("insert into scope_sources values (?)", [[s] for s in sources])

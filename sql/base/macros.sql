@@ -188,3 +188,11 @@ create or replace macro extension_decision_re() as
 create or replace macro extension_terms(s) as (
     regexp_extract_all(regexp_replace(s, extension_decision_re(), ' ', 'g'), '\d{1,2}\.\d{1,2}\.\d{2,4}')
 );
+
+-- masking: what leaves the private file in place of a ДСП document's text and a citizen's name
+create or replace macro mask_text(restricted, s) as (case when restricted then '*** ДСП ***' else s end);
+create or replace macro mask_person(s) as (
+    -- "Ахметов Нұрлан" -> "А. Н."
+    case when s is null then null
+         else array_to_string(list_transform(string_split(trim(s), ' '), lambda w: left(w, 1) || '.'), ' ') end
+);

@@ -1,6 +1,7 @@
 -- task_assignments: one row per task and executor (responsible / co-executor), from the
 -- latest version of every EDMS document, protocol task item and citizens' appeal.
--- The coordinator (R-9.15) is the executor marked as such, else the first listed.
+-- The coordinator (R-9.15) is the executor marked as such, else the first listed. A ДСП task's
+-- summary is masked (as in `documents`).
 -- The wide steps are `not materialized`: DuckDB stores a CTE that is read more than once, and
 -- all_executors, read twice, reads them twice; stored, they spilled 6.5 GB to disk at 10M cards
 -- (109 s for this table, 65 s computed twice).
@@ -77,7 +78,7 @@ edms as not materialized (
         status,
         is_urgent,
         is_restricted,
-        summary,
+        mask_text(is_restricted, summary) as summary,
         load_id,
         source_file,
         sheet,
