@@ -287,7 +287,7 @@ def init(con: duckdb.DuckDBPyConnection) -> None:
 
     if not one(con, "select count(*) from duckdb_databases() where database_name = ?", [PRIVATE])[0]:
         # a connection not opened by connect(): its file's private file (in memory: one in memory)
-        path = one(con, "select path from duckdb_databases() where database_name = current_database()")[0]
+        path = file_path(con)
         con.execute(f"attach {literal(str(private_path(path)) if path else ':memory:')} as {PRIVATE}")
         search_path(con)
     private, main = schema_sql()
@@ -297,17 +297,28 @@ def init(con: duckdb.DuckDBPyConnection) -> None:
         return
     if any(raw_in_main(con)):
         migrate(con)
+    run_in(con, PRIVATE, private)  # the private file's statements create their objects there
+    for sql in main:
+        con.execute(sql)
+    stages.mark(con, "schema", stages.State(0, digest))
+
+
+def file_path(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The file of the connection's database (None: in memory)."""
+    return one(con, "select path from duckdb_databases() where database_name = current_database()")[0]
+
+
+def run_in(con: duckdb.DuckDBPyConnection, catalog: str, statements: list[str]) -> None:
+    """Run statements with `catalog` as the default database (unqualified objects are created there),
+    then make the connection's own database the default again, with its search path."""
     home = one(con, "select current_database()")[0]
-    con.execute(f"use {PRIVATE}")  # the private file's statements create their objects there
+    con.execute(f"use {quote(catalog)}")
     try:
-        for sql in private:
+        for sql in statements:
             con.execute(sql)
     finally:
         con.execute(f"use {quote(home)}")
         search_path(con)
-    for sql in main:
-        con.execute(sql)
-    stages.mark(con, "schema", stages.State(0, digest))
 
 
 def in_private(con: duckdb.DuckDBPyConnection, name: str) -> bool:
@@ -343,7 +354,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
     quarantine into the private file; the main file written anew with the validation history only
     (its old blocks held unmasked texts, and the public snapshot is a copy of it). The model is
     built again at the next catch-up (its state goes with the rest)."""
-    path = Path(one(con, "select path from duckdb_databases() where database_name = current_database()")[0])
+    path = Path(file_path(con))
     moved = raw_in_main(con)
     con.begin()
     try:
@@ -355,15 +366,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
         raise
     fresh = path.with_name(path.name + ".migrating")
     fresh.unlink(missing_ok=True)
-    home = one(con, "select current_database()")[0]
     con.execute(f"attach {literal(str(fresh))} as migrating")
     try:
-        con.execute("use migrating")  # the main file's tables as its SQL makes them (keys, defaults)
-        try:
-            for sql in schema_sql()[1]:
-                con.execute(sql)
-        finally:
-            con.execute(f"use {quote(home)}")
+        run_in(con, "migrating", schema_sql()[1])  # the main file's tables as its SQL makes them (keys, defaults)
         con.execute("begin")
         for t in KEPT_BY_MIGRATION:
             if one(con, "select count(*) from duckdb_tables() where database_name = current_database() "
@@ -374,6 +379,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("commit")
     finally:
         con.execute("detach migrating")
+    home = one(con, "select current_database()")[0]
     con.execute(f"attach ':memory:' as migration_hold; use migration_hold; detach {quote(home)}")
     os.replace(fresh, path)
     Path(str(path) + ".wal").unlink(missing_ok=True)

@@ -108,8 +108,8 @@ def _swap(con: duckdb.DuckDBPyConnection, target: Path, sql: str, copy_main: boo
     otherwise it starts empty.
     """
     tmp = _tmp(target)
-    main = db.one(con, "select path from duckdb_databases() where database_name = current_database()")[0]
-    copied = copy_main and bool(main)
+    main = db.file_path(con) if copy_main else None
+    copied = bool(main)
     if copied:
         con.execute("checkpoint")
         shutil.copyfile(main, tmp)

@@ -307,7 +307,7 @@ def unfinished_marker(con: duckdb.DuckDBPyConnection) -> Path | None:
     """The file beside the database that a validation leaves while it runs (<db>.validating): found
     at the start of the next one, the last one died unfinished (a crash DuckDB's corruption can end
     in, or a kill) and this one runs under DuckDB's whole cap. None for a database in memory."""
-    path = db.one(con, "select path from duckdb_databases() where database_name = current_database()")[0]
+    path = db.file_path(con)
     return Path(path + ".validating") if path else None
 
 
