@@ -294,7 +294,7 @@ def _staged(raw: str) -> str:
 # them, not the ones kept, makes every step below a join against a small table).
 _REDO_TASKS = """
 create or replace temp table redo_tasks as
-select task_id from {main}.mart_tasks where not is_settled(source, is_periodic, outcome, is_due)
+select task_id from {main}.tasks where not is_settled(source, is_periodic, outcome, is_due)
     and not coalesce(source = 'edms' and not is_periodic and outcome = 'open' and due_date >= {d2}, false)
 union select document_id from temp.old_ids
 union select task_id from {main}.status_history
@@ -335,7 +335,7 @@ def _mart_tasks_scoped(con: duckdb.DuckDBPyConnection, since: int, old_date) -> 
     try:
         for table in ("task_assignments", "status_history"):
             con.execute(f"create or replace temp table {table} as select * from {main}.{table} where {redo}")
-        con.execute(f"create or replace temp table mart_new as select * from task_measure({d2})")
+        con.execute(f"create or replace temp table mart_new as select * from task_rows({d2})")
         # a marker row (no task) says the delta covers this build even when no task changed
         _refill(con, "mart_tasks_delta",
                 f"select cast({int(since)} as bigint) as after_load_id, task_id "
@@ -343,9 +343,10 @@ def _mart_tasks_scoped(con: duckdb.DuckDBPyConnection, since: int, old_date) -> 
                 f"union select {int(since)}, null")
         # the groups of daily_execution the re-measured rows counted in, before and after (their
         # counts stay for execution_summary: _summary_scoped)
-        con.execute(f"create or replace temp view measure_old as select * from {main}.mart_tasks where {redo}")
+        con.execute(f"create or replace temp view measure_old as select * from {main}.tasks where {redo}")
+        con.execute("create or replace temp view measure_new as select * from tasks_view('mart_new')")
         con.execute("create or replace temp table counts_old as select * from daily_counts('measure_old')")
-        con.execute("create or replace temp table counts_new as select * from daily_counts('mart_new')")
+        con.execute("create or replace temp table counts_new as select * from daily_counts('measure_new')")
         keys = ", ".join(DAILY_KEYS)
         con.execute(f"create or replace temp table daily_keys as select distinct {keys} from ("
                     f"select {keys} from counts_old union all select {keys} from counts_new)")
@@ -354,7 +355,7 @@ def _mart_tasks_scoped(con: duckdb.DuckDBPyConnection, since: int, old_date) -> 
             con.execute(f"update {main}.mart_tasks set report_date = {d2}")
         con.execute(f"insert into {main}.mart_tasks select * from temp.mart_new")
     finally:
-        con.execute("drop view if exists temp.measure_old")
+        con.execute("drop view if exists temp.measure_old; drop view if exists temp.measure_new")
         for table in ("task_assignments", "status_history", "mart_new", "redo_tasks"):
             con.execute(f"drop table if exists temp.{table}")
 
@@ -375,7 +376,7 @@ def _daily_scoped(con: duckdb.DuckDBPyConnection, since: int, new_date) -> None:
     _refill(con, "daily_execution_delta",
             f"select cast({int(since)} as bigint) as after_load_id, * from temp.daily_keys")
     try:
-        con.execute(f"create temp view daily_src as select * from mart_tasks as d "
+        con.execute(f"create temp view daily_src as select * from tasks as d "
                     f"semi join daily_keys as k on {_SAME_MART_KEYS}")
         con.execute(f"delete from daily_execution as d using daily_keys as k where {SAME_KEYS}")
         con.execute(f"update daily_execution set report_date = {d2} where report_date is distinct from {d2}")

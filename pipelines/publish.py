@@ -139,7 +139,7 @@ def restricted_sql() -> str:
 
 
 # views of the marts that the snapshot holds as views over its own tables (not copied rows)
-SNAPSHOT_VIEWS = ("current_violations",)
+SNAPSHOT_VIEWS = ("current_violations", "tasks")
 
 
 def macros_sql() -> str:

@@ -356,20 +356,28 @@ def test_a_forwarded_appeal_is_not_the_units(con, directory, tmp_path):
 
 
 def test_the_tasks_mart_is_the_measure_and_settled_rows_never_move(demo_db):
-    # the mart is task_measure as of the data date; a row is settled (kept by an incremental build)
-    # only when it is an EDMS task, not periodic, due and executed: never open, overdue or a register's
+    # the mart, read through the tasks view, is task_measure as of the data date; a row is settled (kept
+    # by an incremental build) only when it is an EDMS task, not periodic, due and executed: never open,
+    # overdue or a register's
     con = duckdb.connect(str(demo_db), read_only=True)
     try:
-        mart = rows(con, "select * from mart_tasks order by all")
+        mart = rows(con, "select * from tasks order by all")
         measured = rows(con, "select * from task_measure((select as_of from data_as_of)) order by all")
         assert mart == measured and len(mart) > 1000
+        # the view makes the ids the model made: each row's assignment is a row of task_assignments, and
+        # its occurrence that assignment's id, with «~N» for a periodic task's numbered occurrence
+        assert rows(con, "select count(*) from tasks anti join task_assignments using (assignment_id)") == [(0,)]
+        kinds = rows(con, """
+            select occurrence_id = assignment_id, occurrence_id = assignment_id || '~' || occurrence_no, count(*)
+            from tasks group by all order by all""")
+        assert kinds == [(False, True, kinds[0][2]), (True, False, kinds[1][2])] and kinds[0][2] > 10
         settled, unsettled = rows(con, """
             select count(*) filter (where is_settled(source, is_periodic, outcome, is_due)),
                    count(*) filter (where not is_settled(source, is_periodic, outcome, is_due))
-            from mart_tasks""")[0]
+            from tasks""")[0]
         assert settled > 0 and unsettled > 0 and settled + unsettled == len(mart)
         assert rows(con, """
-            select count(*) from mart_tasks where is_settled(source, is_periodic, outcome, is_due)
+            select count(*) from tasks where is_settled(source, is_periodic, outcome, is_due)
                 and (source <> 'edms' or is_periodic or outcome in ('open', 'overdue') or not is_due)""")[0][0] == 0
     finally:
         con.close()

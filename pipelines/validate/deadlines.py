@@ -61,12 +61,12 @@ def judged_sql(rule: Rule, as_of: dt.date, tasks: str | None = None) -> str:
 
 
 def tasks_relation(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> str | None:
-    """The relation the rules read the tasks as of `as_of` from: the tasks mart when it is
-    tasks_as_of(the data date) and that is the date, else None (computed: tasks_as_of)."""
+    """The relation the rules read the tasks as of `as_of` from: the `tasks` view over the tasks mart
+    when the mart is tasks_as_of(the data date) and that is the date, else None (computed: tasks_as_of)."""
     mart = db.one(con, "select count(*) from duckdb_tables() where table_name = 'mart_tasks' "
                        "and schema_name = 'main' and database_name = current_database()")[0] and \
         db.one(con, "select as_of from data_as_of")[0] == as_of
-    return "mart_tasks" if mart else None
+    return "tasks" if mart else None
 
 
 def standing(con: duckdb.DuckDBPyConnection, rules: list[Rule], as_of: dt.date, tasks: str | None,
@@ -82,11 +82,11 @@ def standing(con: duckdb.DuckDBPyConnection, rules: list[Rule], as_of: dt.date, 
     """
     from pipelines import model
 
-    if since is None or prev_run is None or tasks != "mart_tasks" or \
+    if since is None or prev_run is None or tasks != "tasks" or \
             db.one(con, "select max(as_of) from validation_runs where run_id = ?", [prev_run])[0] != as_of:
         return {}
     fresh = model.fresh_kinds(con, since)
-    changed_by = {**model.CHANGED_BY, "mart_tasks": model.TASKS_CHANGED_BY}  # the date is the same
+    changed_by = {**model.CHANGED_BY, "tasks": model.TASKS_CHANGED_BY}  # the date is the same
     before = {r[0]: (r[1], r[2]) for r in con.execute(
         "select rule_id, records_checked, violations from validation_runs where run_id = ?", [prev_run]).fetchall()}
     out = {}

@@ -3,6 +3,7 @@
 -- and analysts (`tartip sql`) all call these macros; nothing else counts outcomes.
 --
 --   task_measure(report_date)  each task row of tasks_as_of with the flags the counts use
+--                              (is_due, counts_in_total: tasks_view, 02_tasks_as_of.sql)
 --   daily_counts(src)          those rows counted per term day, organisation, unit, source, meeting
 --   rates(...)                 the counts of a period rolled up per dimension, with rate and rank
 --   summary_rates(src, period) rates(...) of every period of one kind, in every dimension
@@ -14,13 +15,8 @@
 -- executor's row of that unit (each executor answers for its own part, R-9.15).
 
 create or replace macro task_measure(report_date) as table
-select
-    t.*,
-    coalesce(t.reg_no, t.protocol_no || ' / ' || t.item_no) as display_no,
-    coalesce(t.outcome in ('on_time', 'late', 'overdue') and t.due_date <= cast(report_date as date), false)
-        as is_due,
-    t.executor_role = 'responsible' as counts_in_total
-from tasks_as_of(report_date) as t;
+with stored as (select * from task_rows(report_date))
+select * from tasks_view('stored');
 
 -- daily_counts(src): the rows of a task_measure table (by name) counted per term day and unit.
 create or replace macro daily_counts(src) as table

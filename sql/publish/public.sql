@@ -2,8 +2,6 @@
 -- holds no citizen's personal data and no ДСП text (the model masks them; the private file keeps
 -- them), made the snapshot here. publish.py first drops from the copy every table but the model's
 -- and the flags (publish.COPIED), and every view, macro and sequence; these statements add the rest.
-alter table pub.mart_tasks rename to tasks;
-comment on table pub.tasks is null;  -- mart_tasks' comment: commented as `tasks` (publish._write)
 -- overdue now, worst first: the dashboard's lists read this short table, not all of `tasks`
 create table pub.overdue_tasks as
 select * from pub.tasks where outcome = 'overdue' order by working_days_late desc;
