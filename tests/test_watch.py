@@ -236,7 +236,7 @@ def test_an_idle_watcher_rewrites_what_a_day_left_deleted_and_nothing_else(demo_
         left = tartip_db.deleted_over(c, tartip_db.COMPACT_AT)
         assert ("main", "mart_tasks") in left  # the day left deleted rows in the tasks mart
     with duckdb.connect(str(publish.public_path(plain)), read_only=True) as c:
-        assert ("main", "tasks") in tartip_db.deleted_over(c, tartip_db.COMPACT_AT)  # the snapshot: its copy
+        assert ("main", "mart_tasks") in tartip_db.deleted_over(c, tartip_db.COMPACT_AT)  # the snapshot: its copy
     db = _copy_db(demo_db, tmp_path / "watched")
     with running(inbox, db, idle=0.5) as (lines, wait_for):
         def tidied() -> list[str]:
