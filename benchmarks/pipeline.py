@@ -223,6 +223,7 @@ def bench_day(work: Path) -> None:
     row("demo year: whole first load (6 files)", year)
     print_stages(year)
     row("demo year + a day's export (40 rows): tartip ingest", r, ref)
+    print_stages(r)
     row("  bare read_csv of the day's file (reference)", ref)
     print(f"  day's export / fresh year load: {100 * r['seconds'] / year['seconds']:.0f} %")
     bench_watch(work, "year", next(demo.glob("edms_2025_update_*.csv")), ",", 1, ref, "demo year")
@@ -242,6 +243,7 @@ def bench_region(work: Path) -> None:
     row("region (200k cards): whole first load", first, read_csv(src, work))
     print_stages(first)
     row("region + a day's export (40 rows): tartip ingest", r, ref)
+    print_stages(r)
     row("  bare read_csv of the day's file (reference)", ref)
     bench_watch(work, "region", src, ";", 0, ref, "region")
 
@@ -356,6 +358,7 @@ def bench_national(work: Path) -> None:
     ref = read_csv(day, work)
     r = tartip("ingest", day, "--db", db)
     row("national + a day's export (40 rows): tartip ingest", r, ref)
+    print_stages(r)
     row("  bare read_csv of the day's file (reference)", ref)
 
 

@@ -319,7 +319,7 @@ union select task_id from {main}.task_assignments where source in ({registers})
 def _mart_tasks_scoped(con: duckdb.DuckDBPyConnection, since: int, old_date) -> None:
     """Bring mart_tasks from old_date to the new data date, measuring again only the tasks that
     may have changed (see _REDO_TASKS; _REDO_SAME_DATE when the date stays); record them in
-    mart_tasks_delta for the publish stage.
+    mart_tasks_delta (the build's scope, which the tests check; the snapshot is a copy of the file).
 
     The measure's macro runs unchanged on temporary `task_assignments` / `status_history` that
     hold only those tasks (the temporary schema shadows main, as in _core_scoped).
@@ -370,8 +370,8 @@ _SAME_MART_KEYS = " and ".join(f"k.{c} is not distinct from {_FROM_MART.get(c, '
 
 def _daily_scoped(con: duckdb.DuckDBPyConnection, since: int, new_date) -> None:
     """Count again the groups of daily_execution that the scoped tasks mart changed (temp.daily_keys);
-    the others only move to the new report date. daily_execution_delta lists those groups for the
-    publish stage."""
+    the others only move to the new report date. daily_execution_delta lists those groups (the
+    build's scope)."""
     d2 = f"date '{new_date}'"
     _refill(con, "daily_execution_delta",
             f"select cast({int(since)} as bigint) as after_load_id, * from temp.daily_keys")
@@ -398,8 +398,8 @@ def _summary_scoped(con: duckdb.DuckDBPyConnection, since: int, sql: str) -> Non
     The changed groups are those whose counts over the re-measured tasks differ before and after
     (temp.counts_old, temp.counts_new): a group's other rows did not change. Each changed period is
     rolled up again whole by the marts' summary_rates (sql: the table's SQL, which names the kinds
-    of period), so its ranks are too. execution_summary_delta lists those periods for the publish
-    stage, with a marker row (no period kind) that says it covers this build even when none changed.
+    of period), so its ranks are too. execution_summary_delta lists those periods (the
+    build's scope), with a marker row (no period kind) that says it covers this build even when none changed.
     """
     kinds = _SUMMARY_KINDS.findall(sql)
     changed = "(from counts_old except all from counts_new) union all (from counts_new except all from counts_old)"
@@ -480,7 +480,7 @@ def build(con: duckdb.DuckDBPyConnection, directory: org.Directory, since: int |
                 sql = ";\n".join(st for st in db.statements(sql) if not st.lower().startswith(DEFINITIONS))
             if sql:
                 con.execute(sql)
-            # a whole build: the publish stage rewrites the snapshot's tasks and daily counts
+            # a whole build: its scope is everything, so the scope tables are left empty
             if path.stem == "04_tasks":
                 con.execute("create or replace table mart_tasks_delta (after_load_id bigint, task_id varchar)")
             if path.stem == "05_daily_execution":
